@@ -1,0 +1,147 @@
+"""Build the published snapshot from the store and publish it with an atomic rename.
+
+The snapshot is written to a temporary file beside the published one, checkpointed, closed
+and then moved into place with ``os.replace``: a reader sees the old file or the new one,
+never a half-built one, and a run killed at any point leaves the old snapshot as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from etl.pymodels import PYTHON_MODELS
+from etl.sqlrunner import BuildReport, discover, run_models, set_variables
+from skillboard import SCHEMA_VERSION
+from skillboard.settings import SQL_DIR
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A published snapshot."""
+
+    path: Path
+    fingerprint: str
+    report: BuildReport
+
+
+def sql_fingerprint(sql_dir: Path = SQL_DIR) -> str:
+    """A hash of every SQL model and the schema version: a rebuild is needed when it changes."""
+    digest = hashlib.sha256(f"schema:{SCHEMA_VERSION}".encode())
+    for path in sorted(sql_dir.rglob("*.sql")):
+        digest.update(str(path.relative_to(sql_dir)).encode())
+        digest.update(path.read_bytes())
+    for module in ("etl/pymodels.py", "etl/stats.py"):
+        code = sql_dir.parent / module
+        if code.is_file():
+            digest.update(code.read_bytes())
+    return digest.hexdigest()
+
+
+def published_fingerprint(snapshot: Path) -> str | None:
+    """The fingerprint recorded in a published snapshot, or None when there is none."""
+    if not snapshot.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(snapshot), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("select fingerprint from snapshot_info").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows else None
+
+
+def build_snapshot(
+    store_path: Path,
+    snapshot_path: Path,
+    *,
+    run_id: int,
+    fingerprint: str,
+    as_of: dt.date | None = None,
+    on_model: Callable[[str, int, int], None] | None = None,
+    before_publish: Callable[[Path], None] | None = None,
+) -> BuildResult:
+    """Run every model into a temporary file and move it over the published snapshot.
+
+    Args:
+        store_path: the store to read (attached read-only as ``store``).
+        snapshot_path: where the snapshot is published.
+        run_id: the run building it (recorded in ``snapshot_info``).
+        fingerprint: identifies the inputs (store content + SQL); recorded for no-op detection.
+        as_of: the analysis date; default the latest roster snapshot date.
+        on_model: progress callback.
+        before_publish: called with the finished temporary file just before the rename (tests
+            and fault injection use it).
+
+    Returns:
+        The published path and build report.
+    """
+    snapshot_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = snapshot_path.with_name(f".{snapshot_path.stem}.run{run_id}.tmp.duckdb")
+    _remove(tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("attach ? as store (read_only)", [str(store_path)])
+        set_variables(con, {"as_of": as_of, "run_id": run_id})
+        report = run_models(con, discover(SQL_DIR, PYTHON_MODELS), on_model=on_model)
+        con.execute(
+            "create or replace table snapshot_info as select ? as schema_version, ? as run_id, "
+            "? as built_at, ? as fingerprint",
+            [SCHEMA_VERSION, run_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), fingerprint],
+        )
+        con.execute("detach store")
+        _mark_published(con, run_id)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        _remove(tmp)
+        raise
+    con.close()
+    if before_publish is not None:
+        before_publish(tmp)
+    _fsync(tmp)
+    os.replace(tmp, snapshot_path)
+    _fsync(snapshot_path.parent)
+    return BuildResult(snapshot_path, fingerprint, report)
+
+
+def _mark_published(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    # The snapshot's copy of the run log was taken while this run was still publishing.
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "etl_runs" in tables:
+        con.execute(
+            "update etl_runs set status = 'published', finished_at = ? where run_id = ?",
+            [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id],
+        )
+
+
+def remove_leftovers(snapshot_path: Path) -> list[Path]:
+    """Delete temporary snapshots left by killed runs; return what was removed."""
+    removed = []
+    for leftover in snapshot_path.parent.glob(f".{snapshot_path.stem}.run*.tmp.duckdb*"):
+        _remove(leftover)
+        removed.append(leftover)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

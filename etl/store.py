@@ -1,0 +1,266 @@
+"""The store: the ETL's own DuckDB file of raw rows with lineage, the run log and the quarantine.
+
+Only the ETL writes it. Each file's rows are written in one transaction together with its
+``files`` record, so a file is in the store whole or not at all. A file whose content (sha256)
+is already there is not loaded again; a new version of a path supersedes the old one (its raw
+rows are removed, its ``files`` record stays with ``superseded_by`` set, for lineage).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import polars as pl
+
+from etl.sources.base import LoadResult
+from skillboard.settings import SQL_DIR
+
+RAW_TABLES = (
+    "raw_roster",
+    "raw_badge_awards",
+    "raw_badge_classes",
+    "raw_alignments",
+    "raw_revocations",
+    "raw_skills_map",
+    "raw_role_requirements",
+    "raw_programs",
+    "raw_assumptions",
+)
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the store remembers of a file it has seen."""
+
+    file_id: int
+    path: str
+    sha256: str
+    size_bytes: int
+    mtime_ns: int | None
+    loader: str | None
+    status: str
+    error: str | None
+
+
+class Store:
+    """A read-write connection to the store, with the operations the run needs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the store and apply its schema."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        con.execute((SQL_DIR / "store" / "schema.sql").read_text(encoding="utf-8"))
+        return cls(con, path)
+
+    def close(self) -> None:
+        """Checkpoint and close."""
+        self.con.execute("checkpoint")
+        self.con.close()
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, pid: int) -> int:
+        """Record a new run as ``running`` and return its id."""
+        rows = self.con.execute(
+            "insert into etl_runs (run_id, started_at, status, pid) "
+            "values (nextval('run_id_seq'), ?, 'running', ?) returning run_id",
+            [_now(), pid],
+        ).fetchall()
+        return int(rows[0][0])
+
+    def finish_run(self, run_id: int, status: str, *, snapshot: str | None, error: str | None) -> None:
+        """Close a run with its final status and the per-file totals of this run."""
+        self.con.execute(
+            """
+            update etl_runs set
+                finished_at = ?, status = ?, snapshot = ?, error = ?,
+                files_loaded = (select count(*) from files where run_id = ? and status = 'loaded'),
+                files_rejected = (select count(*) from files where run_id = ? and status = 'rejected'),
+                rows_read = (select coalesce(sum(rows_read), 0) from files where run_id = ?),
+                rows_loaded = (select coalesce(sum(rows_loaded), 0) from files where run_id = ?),
+                rows_quarantined = (select coalesce(sum(rows_quarantined), 0) from files
+                                    where run_id = ?)
+            where run_id = ?
+            """,
+            [_now(), status, snapshot, error, run_id, run_id, run_id, run_id, run_id, run_id],
+        )
+
+    def set_unchanged_count(self, run_id: int, count: int) -> None:
+        """Record how many inbox files were skipped as already loaded."""
+        self.con.execute("update etl_runs set files_unchanged = ? where run_id = ?", [count, run_id])
+
+    def fail_abandoned_runs(self) -> list[int]:
+        """Mark runs left ``running`` by a killed process as failed; return their ids."""
+        rows = self.con.execute(
+            "update etl_runs set status = 'failed', finished_at = ?, "
+            "error = 'the run was interrupted (process killed); nothing it did was published' "
+            "where status in ('running', 'publishing') returning run_id",
+            [_now()],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The last runs, newest first."""
+        cur = self.con.execute("select * from etl_runs order by run_id desc limit ?", [limit])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    # -- files ------------------------------------------------------------------------------
+
+    def current_file(self, path: str) -> KnownFile | None:
+        """The latest, not superseded, record of an inbox path."""
+        rows = self.con.execute(
+            "select file_id, path, sha256, size_bytes, mtime_ns, loader, status, error from files "
+            "where path = ? and superseded_by is null order by file_id desc limit 1",
+            [path],
+        ).fetchall()
+        return KnownFile(*rows[0]) if rows else None
+
+    def has_content(self, sha256: str) -> KnownFile | None:
+        """A current file record with this content, under any path."""
+        rows = self.con.execute(
+            "select file_id, path, sha256, size_bytes, mtime_ns, loader, status, error from files "
+            "where sha256 = ? and superseded_by is null order by file_id desc limit 1",
+            [sha256],
+        ).fetchall()
+        return KnownFile(*rows[0]) if rows else None
+
+    def touch(self, file_id: int, mtime_ns: int) -> None:
+        """Remember a new mtime for unchanged content, so the next run need not hash it."""
+        self.con.execute("update files set mtime_ns = ? where file_id = ?", [mtime_ns, file_id])
+
+    def write_file(
+        self,
+        *,
+        run_id: int,
+        path: str,
+        sha256: str,
+        size_bytes: int,
+        mtime_ns: int,
+        result: LoadResult | None,
+        error: str | None,
+    ) -> int:
+        """Write one file's outcome in a single transaction and return its file id.
+
+        Args:
+            run_id: the current run.
+            path: the file's path relative to the inbox.
+            sha256: its content hash.
+            size_bytes: its size.
+            mtime_ns: its modification time (lets the next run skip hashing it).
+            result: the loader's rows, or ``None`` when the file was rejected.
+            error: why the file was rejected.
+        """
+        con = self.con
+        con.execute("begin transaction")
+        try:
+            file_id = int(con.execute("select nextval('file_id_seq')").fetchall()[0][0])
+            previous = self.current_file(path)
+            if previous is not None:
+                # A changed file supersedes its earlier version: drop the old rows, keep the record.
+                for table in RAW_TABLES:
+                    con.execute(f"delete from {table} where file_id = ?", [previous.file_id])
+                con.execute(
+                    "update files set superseded_by = ? where path = ? and superseded_by is null",
+                    [file_id, path],
+                )
+            status = "loaded" if result is not None else "rejected"
+            rows_read = result.rows_read if result else 0
+            rows_loaded = result.loaded if result else 0
+            rows_quarantined = len(result.quarantine) if result else 0
+            con.execute(
+                "insert into files (file_id, path, sha256, size_bytes, mtime_ns, loader, run_id, "
+                "loaded_at, status, rows_read, rows_loaded, rows_quarantined, error) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    file_id, path, sha256, size_bytes, mtime_ns,
+                    result.loader if result else None, run_id, _now(), status,
+                    rows_read, rows_loaded, rows_quarantined, error,
+                ],
+            )
+            if result is not None:
+                for table, frame in result.tables.items():
+                    self._insert(table, frame, file_id)
+                self._insert_quarantine(result, run_id, file_id, path)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return file_id
+
+    def _insert(self, table: str, frame: pl.DataFrame, file_id: int) -> None:
+        if table not in RAW_TABLES:
+            raise ValueError(f"loader produced rows for unknown table {table!r}")
+        if frame.height == 0:
+            return
+        incoming = frame.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("file_id"))
+        self.con.register("incoming", incoming)
+        try:
+            self.con.execute(f"insert into {table} by name select * from incoming")
+        finally:
+            self.con.unregister("incoming")
+
+    def _insert_quarantine(self, result: LoadResult, run_id: int, file_id: int, path: str) -> None:
+        if not result.quarantine:
+            return
+        frame = pl.DataFrame(
+            {
+                "run_id": [run_id] * len(result.quarantine),
+                "file_id": [file_id] * len(result.quarantine),
+                "path": [path] * len(result.quarantine),
+                "row_number": [q.row_number for q in result.quarantine],
+                "raw": [orjson.dumps(q.raw, default=str).decode() for q in result.quarantine],
+                "reason": [q.reason for q in result.quarantine],
+            },
+            schema={
+                "run_id": pl.Int64, "file_id": pl.Int64, "path": pl.String,
+                "row_number": pl.Int64, "raw": pl.String, "reason": pl.String,
+            },
+        )
+        self.con.register("incoming_q", frame)
+        try:
+            self.con.execute("insert into quarantine by name select * from incoming_q")
+        finally:
+            self.con.unregister("incoming_q")
+
+    def forget(self, path: str) -> int:
+        """Remove every version of an inbox path: its raw rows, quarantine and file records.
+
+        Returns:
+            How many file versions were removed.
+        """
+        ids = [r[0] for r in self.con.execute("select file_id from files where path = ?", [path]).fetchall()]
+        self.con.execute("begin transaction")
+        try:
+            for file_id in ids:
+                for table in RAW_TABLES:
+                    self.con.execute(f"delete from {table} where file_id = ?", [file_id])
+                self.con.execute("delete from quarantine where file_id = ?", [file_id])
+                self.con.execute("delete from files where file_id = ?", [file_id])
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        return len(ids)
+
+    def content_fingerprint(self) -> str:
+        """A value that changes whenever the set of current files changes."""
+        rows = self.con.execute(
+            "select coalesce(string_agg(file_id::varchar || ':' || sha256, ',' order by file_id), '') "
+            "from files where superseded_by is null"
+        ).fetchall()
+        return str(rows[0][0])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

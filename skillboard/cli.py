@@ -1,0 +1,207 @@
+"""The ``skillboard`` command: demo, etl run / status, serve, generate.
+
+Each subcommand is a thin wrapper: the work lives in :mod:`etl` (write side) and
+:mod:`dashboard` (read side), imported only by the subcommand that needs it, so ``etl run``
+never imports Dash and ``serve`` never imports a loader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from skillboard.settings import Settings, load_settings
+
+DEMO_EMPLOYEES = 2000
+DEMO_SEED = 42
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "inbox", None):
+        overrides["inbox"] = Path(args.inbox)
+    if getattr(args, "warehouse", None):
+        overrides["warehouse"] = Path(args.warehouse)
+    return load_settings(getattr(args, "config", None), **overrides)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"skillboard: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_etl_run(args: argparse.Namespace) -> int:
+    """``skillboard etl run``: one run; exit 0 when a snapshot was published."""
+    from etl.lock import LockHeld
+    from etl.run import print_progress, run_etl
+
+    settings = _settings(args)
+    try:
+        summary = run_etl(
+            settings,
+            progress=None if args.json else print_progress,
+            force_rebuild=args.rebuild,
+        )
+    except LockHeld as exc:
+        return _fail(str(exc), 3)
+    if args.json:
+        print(json.dumps(summary.to_json(), default=str))
+    else:
+        _print_summary(summary)
+    if summary.status != "published":
+        return _fail(summary.error or "no snapshot was published", 2)
+    return 0
+
+
+def _print_summary(summary: Any) -> None:
+    loaded = [f for f in summary.files if f.status == "loaded"]
+    rejected = [f for f in summary.files if f.status == "rejected"]
+    unchanged = [f for f in summary.files if f.status == "unchanged"]
+    print(f"run {summary.run_id}: {summary.status}"
+          + ("" if summary.rebuilt else " (nothing new: snapshot unchanged)"))
+    print(f"  files: {len(loaded)} loaded, {len(unchanged)} unchanged, {len(rejected)} rejected")
+    for f in loaded:
+        print(f"  loaded   {f.path} [{f.loader}] read {f.rows_read} = loaded {f.rows_loaded}"
+              f" + quarantined {f.rows_quarantined}")
+    for f in rejected:
+        print(f"  rejected {f.path}: {f.error}")
+    if summary.snapshot:
+        print(f"  snapshot: {summary.snapshot}")
+
+
+def cmd_etl_status(args: argparse.Namespace) -> int:
+    """``skillboard etl status``: the last runs with their counts and errors."""
+    import duckdb
+
+    settings = _settings(args)
+    if not settings.store_path.is_file():
+        return _fail(f"no store at {settings.store_path}: run `skillboard etl run` first")
+    try:
+        con = duckdb.connect(str(settings.store_path), read_only=True)
+    except duckdb.Error as exc:
+        return _fail(f"the store is busy (an ETL run holds it): {exc}")
+    try:
+        cur = con.execute(
+            "select run_id, started_at, finished_at, status, files_loaded, files_unchanged, "
+            "files_rejected, rows_read, rows_loaded, rows_quarantined, error "
+            "from etl_runs order by run_id desc limit ?",
+            [args.limit],
+        )
+        names = [d[0] for d in cur.description]
+        runs = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(runs, default=str))
+        return 0
+    print(f"{'run':>5} {'started (UTC)':19} {'status':10} {'loaded':>6} {'same':>5} {'rej':>4}"
+          f" {'rows read':>10} {'loaded':>10} {'quarant.':>8}  error")
+    for r in runs:
+        started = str(r["started_at"])[:19]
+        print(f"{r['run_id']:>5} {started:19} {r['status']:10} {r['files_loaded']:>6}"
+              f" {r['files_unchanged']:>5} {r['files_rejected']:>4} {r['rows_read']:>10}"
+              f" {r['rows_loaded']:>10} {r['rows_quarantined']:>8}  {r['error'] or ''}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """``skillboard generate``: synthetic inputs in the real export formats."""
+    from etl.generate import generate
+
+    summary = generate(Path(args.out), employees=args.employees, seed=args.seed)
+    print(summary if not hasattr(summary, "model_dump_json") else summary.model_dump_json())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``skillboard serve``: the dashboard on the development server."""
+    from dashboard.app import serve
+
+    settings = _settings(args)
+    host = args.host or settings.serve.host
+    port = args.port or settings.serve.port
+    serve(settings, host=host, port=port, debug=False)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``skillboard demo``: sample data if absent, one ETL run, then serve on 127.0.0.1:8050."""
+    from etl.generate import generate
+    from etl.run import print_progress, run_etl
+
+    settings = _settings(args)
+    if not any(settings.inbox.glob("*")):
+        print(f"generating the demo employer ({DEMO_EMPLOYEES} employees) into {settings.inbox}")
+        generate(settings.inbox, employees=DEMO_EMPLOYEES, seed=DEMO_SEED)
+    summary = run_etl(settings, progress=print_progress)
+    _print_summary(summary)
+    if summary.status != "published":
+        return _fail(summary.error or "the demo ETL run failed", 2)
+    from dashboard.app import serve
+
+    print(f"serving the dashboard on http://127.0.0.1:{args.port}")
+    serve(settings, host="127.0.0.1", port=args.port, debug=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="skillboard", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", help="TOML settings file (default: SKILLBOARD_CONFIG or ./skillboard.toml)")
+        p.add_argument("--inbox", help="folder of input files (default data/inbox)")
+        p.add_argument("--warehouse", help="folder of store + snapshot (default data/warehouse)")
+
+    demo = sub.add_parser("demo", help="generate sample data if absent, load it, serve the dashboard")
+    common(demo)
+    demo.add_argument("--port", type=int, default=8050)
+    demo.set_defaults(func=cmd_demo)
+
+    etl = sub.add_parser("etl", help="load the inbox into the warehouse")
+    etl_sub = etl.add_subparsers(dest="etl_command", required=True)
+    run = etl_sub.add_parser("run", help="one ETL run")
+    common(run)
+    run.add_argument("--json", action="store_true", help="print exactly one JSON summary on stdout")
+    run.add_argument("--rebuild", action="store_true", help="rebuild the snapshot even if nothing changed")
+    run.set_defaults(func=cmd_etl_run)
+    status = etl_sub.add_parser("status", help="the last runs")
+    common(status)
+    status.add_argument("--limit", type=int, default=10)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_etl_status)
+
+    serve = sub.add_parser("serve", help="serve the dashboard (development server)")
+    common(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    gen = sub.add_parser("generate", help="write a synthetic employer's export files")
+    gen.add_argument("--employees", type=int, default=DEMO_EMPLOYEES)
+    gen.add_argument("--seed", type=int, default=DEMO_SEED)
+    gen.add_argument("--out", default="data/inbox")
+    gen.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``skillboard`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
