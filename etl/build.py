@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.faults import fault_point
 from etl.pymodels import PYTHON_MODELS
 from etl.sqlrunner import BuildReport, discover, run_models, set_variables
 from skillboard import SCHEMA_VERSION
@@ -61,6 +62,23 @@ def published_fingerprint(snapshot: Path) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+def published_run_id(snapshot: Path) -> int | None:
+    """The run that built the published snapshot, or None when there is none (or unreadable)."""
+    if not snapshot.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(snapshot), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("select run_id from snapshot_info").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return int(rows[0][0]) if rows else None
+
+
 def build_snapshot(
     store_path: Path,
     snapshot_path: Path,
@@ -89,11 +107,21 @@ def build_snapshot(
     snapshot_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = snapshot_path.with_name(f".{snapshot_path.stem}.run{run_id}.tmp.duckdb")
     _remove(tmp)
+
+    def model_done(name: str, index: int, total: int) -> None:
+        # Called before model `index` starts, so model `index - 1` is done.
+        if index > 1:
+            fault_point("after_model")
+        if on_model is not None:
+            on_model(name, index, total)
+
     con = duckdb.connect(str(tmp))
     try:
         con.execute("attach ? as store (read_only)", [str(store_path)])
         set_variables(con, {"as_of": as_of, "run_id": run_id})
-        report = run_models(con, discover(SQL_DIR, PYTHON_MODELS), on_model=on_model)
+        report = run_models(con, discover(SQL_DIR, PYTHON_MODELS), on_model=model_done)
+        if report.order:
+            fault_point("after_model")
         con.execute(
             "create or replace table snapshot_info as select ? as schema_version, ? as run_id, "
             "? as built_at, ? as fingerprint",
@@ -101,6 +129,7 @@ def build_snapshot(
         )
         con.execute("detach store")
         _mark_published(con, run_id)
+        fault_point("before_checkpoint")
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -110,8 +139,10 @@ def build_snapshot(
     if before_publish is not None:
         before_publish(tmp)
     _fsync(tmp)
+    fault_point("before_rename")
     os.replace(tmp, snapshot_path)
     _fsync(snapshot_path.parent)
+    fault_point("after_rename")
     return BuildResult(snapshot_path, fingerprint, report)
 
 

@@ -8,5 +8,12 @@ everything else belongs in ``sql/``.
 from __future__ import annotations
 
 from etl.sqlrunner import Model
+from etl.stats import COX_TABLE, build_retention_cox
 
-PYTHON_MODELS: tuple[Model, ...] = ()
+PYTHON_MODELS: tuple[Model, ...] = (
+    Model(
+        name=COX_TABLE,
+        depends_on=frozenset({"retention_segments", "stg_params"}),
+        run=build_retention_cox,
+    ),
+)

@@ -5,11 +5,19 @@ mtime without reading it, else from its sha256), otherwise recognised by content
 the first source that claims it. A file that cannot be read is recorded as rejected with its
 reason and the run goes on. Whatever happens, the published snapshot is either the previous
 one or a complete new one.
+
+What a run does to the store before the build is a step (by default: load the inbox); forget
+and rebuild (:mod:`etl.retention`) are runs with other steps, so they share the lock, the run
+log and the publish. Files that left the inbox keep their rows: the store is the lineage of
+everything ever loaded, and only ``skillboard etl forget`` removes a file's rows.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -18,12 +26,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from etl.build import build_snapshot, published_fingerprint, remove_leftovers, sql_fingerprint
+from etl.build import (
+    build_snapshot,
+    published_fingerprint,
+    published_run_id,
+    remove_leftovers,
+    sql_fingerprint,
+)
+from etl.faults import fault_point
 from etl.lock import EtlLock
 from etl.sources import all_sources
 from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe
 from etl.store import Store
 from skillboard.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PROBE_BYTES = 65536
 IGNORED_PREFIXES = (".", "~$", "_")
@@ -61,6 +78,27 @@ class RunSummary:
 
 
 Progress = Callable[[str, int, int], None]
+StoreStep = Callable[[Store, Settings, RunSummary, "Progress | None"], None]
+"""What a run does to the store before the build: (store, settings, summary, progress)."""
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_DISK_FULL_TEXTS = ("no space left on device", "file too large", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an error (OS or DuckDB I/O) means the disk or the file-size limit is full."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+        return True
+    text = str(exc).lower()
+    return any(marker in text for marker in _DISK_FULL_TEXTS)
+
+
+def failure_text(stage: str, exc: BaseException) -> str:
+    """One line for the run log and stderr: ``disk full while <stage>: ...`` when it is that."""
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if is_disk_full(exc):
+        return f"disk full while {stage}: {first_line}"
+    return f"{stage} failed: {first_line}"
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -105,7 +143,7 @@ def load_file(path: Path, ctx: LoadContext, sources: list[ModuleType]) -> LoadRe
     """
     with path.open("rb") as handle:
         head = handle.read(PROBE_BYTES)
-    probe = Probe(path=path, head=head)
+    probe = Probe(path=path, head=head, settings=ctx.settings)
     source = choose_source(probe, sources)
     if source is None:
         raise FileRejected(
@@ -133,6 +171,8 @@ def run_etl(
     progress: Progress | None = None,
     force_rebuild: bool = False,
     before_publish: Callable[[Path], None] | None = None,
+    step: StoreStep | None = None,
+    step_name: str = "loading the inbox",
 ) -> RunSummary:
     """Run the ETL once.
 
@@ -141,31 +181,65 @@ def run_etl(
         progress: called as (stage text, done, total) for a progress bar.
         force_rebuild: rebuild the snapshot even when nothing changed.
         before_publish: fault-injection hook, called with the finished temporary snapshot.
+        step: what to do to the store before the build; default: load the inbox.
+        step_name: the step in error messages ("disk full while loading the inbox: ...").
 
     Returns:
-        The run summary; ``status`` is ``failed`` when no snapshot could be published.
+        The run summary; ``status`` is ``failed`` when no snapshot could be published (the
+        reason, one line, in ``error``).
 
     Raises:
         etl.lock.LockHeld: when another run holds the lock.
     """
-    with EtlLock(settings.lock_path):
+    with EtlLock(settings.lock_path) as lock:
+        if lock.cleared_stale:
+            stale = lock.cleared_stale
+            log.warning("cleared a stale ETL lock left by pid %s (started %s)",
+                        stale.get("pid"), stale.get("started"))
         remove_leftovers(settings.snapshot_path)
         store = Store.open(settings.store_path)
-        store.fail_abandoned_runs()
+        _close_abandoned_runs(store, settings.snapshot_path)
         run_id = store.start_run(os.getpid())
         summary = RunSummary(run_id=run_id, status="failed", snapshot=None)
+        fault_point("load_start")
         try:
-            _load_inbox(store, settings, summary, progress)
+            (step or _load_inbox)(store, settings, summary, progress)
             fingerprint = sql_fingerprint() + ":" + store.content_fingerprint()
-        except BaseException as exc:
-            store.finish_run(run_id, "failed", snapshot=None, error=f"load failed: {exc}")
+            # Counts are final now; the snapshot copies this row, so it says "publishing" there
+            # until build_snapshot marks it published inside the new file.
+            store.finish_run(run_id, "publishing", snapshot=None, error=None)
             store.close()
-            raise
-        # Counts are final now; the snapshot copies this row, so it says "publishing" there
-        # until build_snapshot marks it published inside the new file.
-        store.finish_run(run_id, "publishing", snapshot=None, error=None)
-        store.close()
+        except BaseException as exc:
+            summary.error = failure_text(step_name, exc)
+            _record_failure(store, run_id, summary.error)
+            if not isinstance(exc, Exception):  # interrupted: let KeyboardInterrupt/exit through
+                raise
+            log.error("run %s failed: %s", run_id, summary.error)
+            return summary
+        fault_point("before_build")
         return _publish(settings, summary, fingerprint, force_rebuild, progress, before_publish)
+
+
+def _close_abandoned_runs(store: Store, snapshot: Path) -> None:
+    abandoned = store.fail_abandoned_runs()
+    published = published_run_id(snapshot)
+    if published is not None and published in abandoned:
+        # Killed between the rename and telling the store: its snapshot is the published one.
+        store.finish_run(published, "published", snapshot=str(snapshot), error=None)
+        abandoned.remove(published)
+    if abandoned:
+        log.warning("marked interrupted run(s) %s as failed", ", ".join(map(str, abandoned)))
+
+
+def _record_failure(store: Store, run_id: int, error: str) -> None:
+    # On a full disk even this small write may fail; the next run then marks the run failed.
+    try:
+        store.finish_run(run_id, "failed", snapshot=None, error=error)
+        store.close()
+    except Exception as exc:
+        log.error("could not record the failure of run %s in the store: %s", run_id, exc)
+        with contextlib.suppress(Exception):
+            store.con.close()
 
 
 def _load_inbox(
@@ -188,7 +262,9 @@ def _load_inbox(
             continue
         sha = sha256_of(path)
         same = store.has_content(sha)
-        if same is not None:
+        # Identical bytes under another path that is still in the inbox are a different file
+        # (a roster's snapshot date may come from its name); under a vanished path, a rename.
+        if same is not None and (same.path == rel or not (inbox / same.path).exists()):
             if same.path == rel:
                 store.touch(same.file_id, stat.st_mtime_ns)
             summary.files.append(FileOutcome(rel, same.loader, "unchanged", error=same.error))
@@ -196,22 +272,41 @@ def _load_inbox(
             continue
         if sources is None:
             sources = all_sources()
+        fault_point("before_file")
         try:
             result = load_file(path, ctx, sources)
         except FileRejected as exc:
             store.write_file(
-                run_id=summary.run_id, path=rel, sha256=sha, size_bytes=stat.st_size,
-                mtime_ns=stat.st_mtime_ns, result=None, error=str(exc),
+                run_id=summary.run_id,
+                path=rel,
+                sha256=sha,
+                size_bytes=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                result=None,
+                error=str(exc),
             )
             summary.files.append(FileOutcome(rel, None, "rejected", error=str(exc)))
             continue
-        store.write_file(
-            run_id=summary.run_id, path=rel, sha256=sha, size_bytes=stat.st_size,
-            mtime_ns=stat.st_mtime_ns, result=result, error=None,
-        )
+        try:
+            store.write_file(
+                run_id=summary.run_id,
+                path=rel,
+                sha256=sha,
+                size_bytes=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                result=result,
+                error=None,
+            )
+        except Exception as exc:  # e.g. disk full: say which file was being written
+            raise RuntimeError(f"{rel}: {exc}") from exc
+        fault_point("after_file")
         summary.files.append(
             FileOutcome(
-                rel, result.loader, "loaded", result.rows_read, result.loaded,
+                rel,
+                result.loader,
+                "loaded",
+                result.rows_read,
+                result.loaded,
                 len(result.quarantine),
             )
         )
@@ -233,21 +328,30 @@ def _publish(
             summary.rebuilt = False
         else:
             build_snapshot(
-                settings.store_path, snapshot, run_id=summary.run_id, fingerprint=fingerprint,
+                settings.store_path,
+                snapshot,
+                run_id=summary.run_id,
+                fingerprint=fingerprint,
                 on_model=(lambda n, i, t: progress(f"building {n}", i, t)) if progress else None,
                 before_publish=before_publish,
             )
         summary.status = "published"
         summary.snapshot = str(snapshot)
     except Exception as exc:
-        summary.error = f"snapshot build failed: {exc}"
-    store = Store.open(settings.store_path)
+        summary.error = failure_text("building the snapshot", exc)
+        log.error("run %s failed: %s", summary.run_id, summary.error)
     try:
-        store.finish_run(
-            summary.run_id, summary.status, snapshot=summary.snapshot, error=summary.error
-        )
-    finally:
-        store.close()
+        store = Store.open(settings.store_path)
+        try:
+            store.finish_run(
+                summary.run_id, summary.status, snapshot=summary.snapshot, error=summary.error
+            )
+        finally:
+            store.close()
+    except Exception as exc:
+        # The snapshot (old or new) is in place either way; the next run fixes the run log.
+        log.error("could not record run %s in the store: %s", summary.run_id,
+                  failure_text("recording the run", exc))
     return summary
 
 

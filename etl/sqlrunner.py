@@ -65,7 +65,9 @@ def discover(sql_dir: Path, python_models: Iterable[Model] = ()) -> dict[str, Mo
     for sub in MODEL_DIRS:
         for path in sorted((sql_dir / sub).glob("*.sql")):
             if path.stem in texts:
-                raise ModelError(f"two models are named {path.stem}: {texts[path.stem][0]} and {path}")
+                raise ModelError(
+                    f"two models are named {path.stem}: {texts[path.stem][0]} and {path}"
+                )
             texts[path.stem] = (path, path.read_text(encoding="utf-8"))
     py = {m.name: m for m in python_models}
     names = set(texts) | set(py)

@@ -8,6 +8,7 @@ rows are removed, its ``files`` record stays with ``superseded_by`` set, for lin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import duckdb
 import orjson
 import polars as pl
 
+from etl.faults import fault_point
 from etl.sources.base import LoadResult
 from skillboard.settings import SQL_DIR
 
@@ -78,7 +80,9 @@ class Store:
         ).fetchall()
         return int(rows[0][0])
 
-    def finish_run(self, run_id: int, status: str, *, snapshot: str | None, error: str | None) -> None:
+    def finish_run(
+        self, run_id: int, status: str, *, snapshot: str | None, error: str | None
+    ) -> None:
         """Close a run with its final status and the per-file totals of this run."""
         self.con.execute(
             """
@@ -97,7 +101,9 @@ class Store:
 
     def set_unchanged_count(self, run_id: int, count: int) -> None:
         """Record how many inbox files were skipped as already loaded."""
-        self.con.execute("update etl_runs set files_unchanged = ? where run_id = ?", [count, run_id])
+        self.con.execute(
+            "update etl_runs set files_unchanged = ? where run_id = ?", [count, run_id]
+        )
 
     def fail_abandoned_runs(self) -> list[int]:
         """Mark runs left ``running`` by a killed process as failed; return their ids."""
@@ -183,18 +189,29 @@ class Store:
                 "loaded_at, status, rows_read, rows_loaded, rows_quarantined, error) "
                 "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    file_id, path, sha256, size_bytes, mtime_ns,
-                    result.loader if result else None, run_id, _now(), status,
-                    rows_read, rows_loaded, rows_quarantined, error,
+                    file_id,
+                    path,
+                    sha256,
+                    size_bytes,
+                    mtime_ns,
+                    result.loader if result else None,
+                    run_id,
+                    _now(),
+                    status,
+                    rows_read,
+                    rows_loaded,
+                    rows_quarantined,
+                    error,
                 ],
             )
             if result is not None:
                 for table, frame in result.tables.items():
                     self._insert(table, frame, file_id)
+                    fault_point("mid_file")
                 self._insert_quarantine(result, run_id, file_id, path)
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            _rollback(con)
             raise
         return file_id
 
@@ -223,8 +240,12 @@ class Store:
                 "reason": [q.reason for q in result.quarantine],
             },
             schema={
-                "run_id": pl.Int64, "file_id": pl.Int64, "path": pl.String,
-                "row_number": pl.Int64, "raw": pl.String, "reason": pl.String,
+                "run_id": pl.Int64,
+                "file_id": pl.Int64,
+                "path": pl.String,
+                "row_number": pl.Int64,
+                "raw": pl.String,
+                "reason": pl.String,
             },
         )
         self.con.register("incoming_q", frame)
@@ -239,7 +260,10 @@ class Store:
         Returns:
             How many file versions were removed.
         """
-        ids = [r[0] for r in self.con.execute("select file_id from files where path = ?", [path]).fetchall()]
+        ids = [
+            r[0]
+            for r in self.con.execute("select file_id from files where path = ?", [path]).fetchall()
+        ]
         self.con.execute("begin transaction")
         try:
             for file_id in ids:
@@ -249,9 +273,14 @@ class Store:
                 self.con.execute("delete from files where file_id = ?", [file_id])
             self.con.execute("commit")
         except BaseException:
-            self.con.execute("rollback")
+            _rollback(self.con)
             raise
         return len(ids)
+
+    def paths(self) -> list[str]:
+        """Every inbox path the store holds a record of, sorted."""
+        rows = self.con.execute("select distinct path from files order by path").fetchall()
+        return [str(r[0]) for r in rows]
 
     def content_fingerprint(self) -> str:
         """A value that changes whenever the set of current files changes."""
@@ -260,6 +289,13 @@ class Store:
             "from files where superseded_by is null"
         ).fetchall()
         return str(rows[0][0])
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    # A failed commit (e.g. disk full) has already ended the transaction; the original error,
+    # not "no transaction is active", is what the person needs to see.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
 
 
 def _now() -> dt.datetime:

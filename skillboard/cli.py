@@ -39,6 +39,8 @@ def cmd_etl_run(args: argparse.Namespace) -> int:
     from etl.lock import LockHeld
     from etl.run import print_progress, run_etl
 
+    if args.watch:
+        return cmd_etl_watch(args)
     settings = _settings(args)
     try:
         summary = run_etl(
@@ -108,6 +110,90 @@ def cmd_etl_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_to_stderr() -> None:
+    """Log lines on stderr, where systemd's journal or the container runtime collects them."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _print_outcome(summary: Any, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(summary.to_json(), default=str), flush=True)
+    else:
+        _print_summary(summary)
+    if summary.status != "published":
+        return _fail(summary.error or "no snapshot was published", 2)
+    return 0
+
+
+def cmd_etl_watch(args: argparse.Namespace) -> int:
+    """``skillboard etl run --watch``: load new files as they land, until SIGTERM/SIGINT."""
+    import signal
+    import threading
+
+    from etl.watch import watch
+
+    _log_to_stderr()
+    settings = _settings(args)
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    def on_run(summary: Any) -> None:
+        _print_outcome(summary, args.json)
+
+    watch(settings, poll_seconds=args.poll_seconds, stop=stop, on_run=on_run)
+    return 0
+
+
+def cmd_etl_schedule(args: argparse.Namespace) -> int:
+    """``skillboard etl schedule --cron "0 2 * * *"``: unattended runs in the foreground."""
+    from etl.schedule import run_schedule
+
+    _log_to_stderr()
+    settings = _settings(args)
+    try:
+        return run_schedule(settings, args.cron, every_seconds=args.every_seconds)
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+
+
+def cmd_etl_forget(args: argparse.Namespace) -> int:
+    """``skillboard etl forget --file NAME``: remove one file's rows and republish."""
+    from etl.lock import LockHeld
+    from etl.retention import StillInInbox, forget_file
+    from etl.run import print_progress
+
+    settings = _settings(args)
+    try:
+        summary = forget_file(settings, args.file, progress=None if args.json else print_progress)
+    except (LockHeld, StillInInbox) as exc:
+        return _fail(str(exc), 3 if isinstance(exc, LockHeld) else 1)
+    return _print_outcome(summary, args.json)
+
+
+def cmd_etl_rebuild(args: argparse.Namespace) -> int:
+    """``skillboard etl rebuild``: republish the snapshot from the store alone."""
+    from etl.lock import LockHeld
+    from etl.retention import rebuild
+    from etl.run import print_progress
+
+    settings = _settings(args)
+    try:
+        summary = rebuild(settings, progress=None if args.json else print_progress)
+    except LockHeld as exc:
+        return _fail(str(exc), 3)
+    return _print_outcome(summary, args.json)
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     """``skillboard generate``: synthetic inputs in the real export formats."""
     from etl.generate import generate
@@ -169,7 +255,28 @@ def build_parser() -> argparse.ArgumentParser:
     common(run)
     run.add_argument("--json", action="store_true", help="print exactly one JSON summary on stdout")
     run.add_argument("--rebuild", action="store_true", help="rebuild the snapshot even if nothing changed")
+    run.add_argument("--watch", action="store_true",
+                     help="keep polling the inbox and load files as they land (until SIGTERM)")
+    run.add_argument("--poll-seconds", type=float, default=2.0,
+                     help="with --watch: seconds between polls (a file must keep its size for one)")
     run.set_defaults(func=cmd_etl_run)
+    schedule = etl_sub.add_parser("schedule", help="run the ETL on a schedule, in the foreground")
+    common(schedule)
+    schedule.add_argument("--cron", help='crontab line (5 fields), e.g. "0 2 * * *"; in '
+                          "schedule.timezone")
+    # Tests fire every N seconds instead of waiting for a cron minute.
+    schedule.add_argument("--every-seconds", type=float, help=argparse.SUPPRESS)
+    schedule.set_defaults(func=cmd_etl_schedule)
+    forget = etl_sub.add_parser("forget", help="remove a file's rows from the store; republish")
+    common(forget)
+    forget.add_argument("--file", required=True,
+                        help="the file's path relative to the inbox (as `etl status` shows it)")
+    forget.add_argument("--json", action="store_true")
+    forget.set_defaults(func=cmd_etl_forget)
+    rebuild = etl_sub.add_parser("rebuild", help="rebuild the snapshot from the store alone")
+    common(rebuild)
+    rebuild.add_argument("--json", action="store_true")
+    rebuild.set_defaults(func=cmd_etl_rebuild)
     status = etl_sub.add_parser("status", help="the last runs")
     common(status)
     status.add_argument("--limit", type=int, default=10)

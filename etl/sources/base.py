@@ -66,6 +66,8 @@ class Probe:
     path: Path
     head: bytes
     """Up to 64 KiB from the start of the file."""
+    settings: Settings | None = None
+    """The run's settings, for detectors that honour configured column mappings."""
 
     @property
     def suffix(self) -> str:
@@ -90,6 +92,10 @@ class LoadContext:
     settings: Settings
     inbox: Path
     """The inbox root: referenced documents (BadgeClass, Issuer, RevocationList) are looked up here."""
+    cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """Things built once per run and shared by loaders, created lazily on first use (e.g. the
+    index of inbox documents by id, see ``etl.sources.documents.index_for``). Make one context
+    per run, not per file, so they are built once."""
 
 
 class Source(Protocol):

@@ -139,7 +139,6 @@ def _read_csv(path: Path) -> pl.DataFrame:
             separator=sniff_delimiter(first_line),
             infer_schema=False,
             truncate_ragged_lines=True,
-            missing_utf8_is_empty_string=False,
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise FileRejected(

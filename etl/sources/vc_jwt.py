@@ -5,64 +5,46 @@ under the ``vc`` claim and repeats some of it as registered claims (``iss``, ``j
 ``exp``, ``sub``); VCDM 2 makes the payload the credential itself. Either way the registered
 claims only fill gaps: a value inside the credential wins over the claim that mirrors it.
 
-Signatures are not checked here (that needs the issuer's key, supplied locally); this module
-only turns the token into the credential it carries.
+Splitting and base64url decoding are :mod:`etl.sources.jws`'s (the same compact serialisation
+carries OB 2.0 signed assertions); signatures are checked by the caller against keys supplied
+locally, never fetched.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-COMPACT_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-"""Three base64url segments separated by dots (the signature may be empty for ``alg: none``)."""
+from etl.sources.jws import CompactJws, JwsError, decode_compact_jws, looks_like_compact_jws
 
 
 class TokenError(ValueError):
-    """The text is not a decodable compact JWT; the message says which part failed."""
+    """The text is not a decodable VC-JWT; the message says which part failed."""
 
 
 def looks_like_jwt(text: str) -> bool:
-    """Return True when ``text`` (stripped) has the shape of a compact JWS/JWT."""
-    return COMPACT_JWT.match(text.strip()) is not None
+    """Return True when ``text`` has the shape of a compact JWS/JWT (three base64url parts)."""
+    return looks_like_compact_jws(text)
 
 
-def b64url_decode(segment: str) -> bytes:
-    """Decode one base64url segment, padding optional.
+def decode_token(token: str) -> tuple[CompactJws, dict[str, Any]]:
+    """Split a compact JWT into the decoded JWS (for signature checks) and its JSON payload.
 
     Raises:
-        TokenError: when the segment is not base64url.
+        TokenError: when the token is not a compact JWS or its payload is not a JSON object.
     """
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise TokenError(f"segment is not base64url ({exc})") from exc
-
-
-def decode_segments(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a compact JWT into its JSON header and JSON payload (the signature is ignored).
-
-    Raises:
-        TokenError: when the token has not three segments or a segment is not base64url JSON.
-    """
-    parts = token.strip().split(".")
-    if len(parts) != 3:
-        raise TokenError(f"a compact JWT has 3 dot-separated parts, this has {len(parts)}")
-    decoded: list[dict[str, Any]] = []
-    for label, segment in (("header", parts[0]), ("payload", parts[1])):
-        try:
-            value = orjson.loads(b64url_decode(segment))
-        except orjson.JSONDecodeError as exc:
-            raise TokenError(f"JWT {label} is not JSON ({exc})") from exc
-        if not isinstance(value, dict):
-            raise TokenError(f"JWT {label} is a JSON {type(value).__name__}, not an object")
-        decoded.append(value)
-    return decoded[0], decoded[1]
+        jws = decode_compact_jws(token)
+        payload = orjson.loads(jws.payload)
+    except JwsError as exc:
+        raise TokenError(str(exc)) from exc
+    except orjson.JSONDecodeError as exc:
+        raise TokenError(f"the JWT payload is not JSON ({exc})") from exc
+    if not isinstance(payload, dict):
+        raise TokenError(f"the JWT payload is a JSON {type(payload).__name__}, not an object")
+    return jws, payload
 
 
 def _epoch_to_iso(value: Any) -> str | None:
@@ -122,7 +104,7 @@ def decode_vc_jwt(token: str) -> dict[str, Any]:
     Raises:
         TokenError: when the token cannot be decoded.
     """
-    _header, payload = decode_segments(token)
+    _jws, payload = decode_token(token)
     return credential_from_payload(payload)
 
 

@@ -1,0 +1,79 @@
+"""The Dash app: a shell (navigation, global filters, stores) around one page per module.
+
+``create_app(settings)`` builds an app; ``serve`` runs it on the development server; ``server``
+(for ``gunicorn 'dashboard.app:server'``) is built on first access from ``load_settings()``.
+Nothing here opens data: the snapshot is opened by the first query of the first request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+
+from dashboard import shell
+from dashboard.pages import PAGE_MODULES
+from dashboard.snapshot import SNAPSHOT_EXTENSION, Snapshot
+from skillboard.settings import Settings, load_settings
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """Build the dashboard for one installation.
+
+    Args:
+        settings: where the snapshot is (``settings.snapshot_path``).
+
+    Returns:
+        The Dash app; its Flask server is ``app.server``.
+    """
+    server = flask.Flask("dashboard")
+    server.extensions[SNAPSHOT_EXTENSION] = Snapshot(settings.snapshot_path)
+    app = dash.Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder="",  # pages are registered explicitly below, with per-app callbacks
+        assets_folder=str(ASSETS),
+        title="Skillboard",
+        suppress_callback_exceptions=True,  # page components appear only on their page
+        update_title=None,
+        external_stylesheets=[],  # Bootstrap is served from assets/: no CDN at run time
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    for module in PAGE_MODULES:
+        module.register(app)
+    app.layout = shell.layout()
+    shell.register(app)
+    _ = dbc  # dash-bootstrap-components' JS is served by Dash with the components
+    return app
+
+
+def serve(settings: Settings, host: str, port: int, debug: bool = False) -> None:
+    """Serve the dashboard on Dash's development server (threaded).
+
+    Args:
+        settings: the installation's settings.
+        host: interface to bind (127.0.0.1 for a local demo).
+        port: TCP port.
+        debug: Dash dev tools and reloader.
+    """
+    app = create_app(settings)
+    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+_default: dict[str, dash.Dash] = {}
+
+
+def __getattr__(name: str) -> Any:
+    # ``server`` is built on first access (gunicorn's getattr), not at import: importing this
+    # module from a test or the CLI must not build a second app nor read configuration.
+    if name == "server":
+        if "app" not in _default:
+            _default["app"] = create_app(load_settings())
+        return _default["app"].server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

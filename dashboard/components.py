@@ -1,0 +1,149 @@
+"""Small layout builders shared by the pages: chart cards, headline cards, grids, messages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids
+from dashboard.snapshot import NoSnapshot, current_snapshot
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+NO_DATA = "No data yet: run `skillboard etl run` to load the inbox and publish a snapshot."
+
+
+def no_data_alert(detail: str | None = None) -> dbc.Alert:
+    """The message every page shows until a snapshot is published."""
+    return dbc.Alert(
+        [html.H4("No data yet", className="alert-heading"),
+         dcc.Markdown("Run `skillboard etl run` to load the inbox and publish a snapshot; "
+                      "this page refreshes itself once it exists." + (f"\n\n{detail}" if detail
+                                                                       else ""))],
+        color="info", className="mt-4", id="no-data",
+    )
+
+
+def graph_config(filename: str) -> dict[str, Any]:
+    """The plotly modebar: PNG download at a board-deck size, no plotly logo."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def chart_card(chart_id: str, *, subtitle: str = "", height: int = 360,
+               csv: bool = True) -> dbc.Card:
+    """A card holding one chart, with a CSV download of its data in the header.
+
+    Args:
+        chart_id: the dcc.Graph id (also names the CSV file).
+        subtitle: one line under the chart saying what it counts.
+        height: the graph's initial height in pixels.
+        csv: whether to offer the CSV button.
+    """
+    header: list[Any] = [html.Span(subtitle, className="text-muted small")]
+    if csv:
+        header.append(html.Div([
+            dbc.Button("CSV", id={"type": ids.CSV_BUTTON, "chart": chart_id}, size="sm",
+                       color="secondary", outline=True, className="csv-button",
+                       title="Download the data behind this chart as CSV"),
+            dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": chart_id}),
+        ], className="ms-auto"))
+    return dbc.Card([
+        dbc.CardHeader(html.Div(header, className="d-flex align-items-center gap-2")),
+        dbc.CardBody(dcc.Loading(dcc.Graph(
+            id=chart_id, config=graph_config(chart_id), style={"minHeight": f"{height}px"}),
+            type="dot", delay_show=300)),
+    ], className="chart-card h-100")
+
+
+def kpi_card(label: str, value: str, detail: str = "", *, tooltip: str = "",
+             card_id: str | None = None) -> dbc.Card:
+    """One headline number with its unit, label and a line saying how it is computed."""
+    return dbc.Card(dbc.CardBody([
+        html.Div(label, className="kpi-label"),
+        html.Div(value, className="kpi-value"),
+        html.Div(detail, className="kpi-detail"),
+    ]), className="kpi-card h-100", title=tooltip, id=card_id or f"kpi-{label}")
+
+
+def data_grid(grid_id: str, frame: pl.DataFrame | None = None, *, height: int = 360,
+              csv_name: str | None = None) -> dag.AgGrid:
+    """A sortable, filterable AG Grid; CSV export through its own exportDataAsCsv.
+
+    Args:
+        grid_id: the component id.
+        frame: rows to show now (or later through a callback).
+        height: pixels.
+        csv_name: file name for the CSV export.
+    """
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=frame_records(frame) if frame is not None else [],
+        columnDefs=column_defs(frame) if frame is not None else [],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={"pagination": True, "paginationPageSize": 20,
+                         "animateRows": False, "enableCellTextSelection": True},
+        csvExportParams={"fileName": csv_name or f"{grid_id}.csv"},
+        style={"height": f"{height}px"},
+        className="ag-theme-quartz",
+    )
+
+
+def column_defs(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
+    """AG Grid column definitions for a frame's columns (numbers right-aligned)."""
+    if frame is None:
+        return []
+    defs = []
+    for name, dtype in frame.schema.items():
+        spec: dict[str, Any] = {"field": name, "headerName": name.replace("_", " ")}
+        if dtype.is_numeric():
+            spec["type"] = "rightAligned"
+            spec["filter"] = "agNumberColumnFilter"
+        defs.append(spec)
+    return defs
+
+
+def frame_records(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates and times as ISO text)."""
+    if frame is None or frame.height == 0:
+        return []
+    temporal = [n for n, t in frame.schema.items() if t.is_temporal()]
+    nested = [n for n, t in frame.schema.items() if t.is_nested()]
+    out = frame.drop(nested).with_columns(pl.col(temporal).cast(pl.String))
+    return out.to_dicts()
+
+
+def note(text: str | None, note_id: str) -> html.Div:
+    """A small explanatory line (hidden when empty)."""
+    return html.Div(text or "", id=note_id, className="page-note")
+
+
+def guarded(function: Callable[P, T]) -> Callable[P, T]:
+    """Wrap a callback: when the snapshot vanished mid-session, leave the outputs as they are
+    (the page itself shows the no-data message on its next render)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return function(*args, **kwargs)
+        except NoSnapshot as exc:
+            raise PreventUpdate from exc
+
+    return wrapper
+
+
+def snapshot_ready() -> bool:
+    """True when a snapshot is published (pages show the no-data message otherwise)."""
+    return current_snapshot().exists()

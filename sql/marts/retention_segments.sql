@@ -1,0 +1,126 @@
+-- Person-time of the analysis window, cut into segments that each have one team, one exposure
+-- state and one tenure band. Everything on retention reads these segments.
+--
+-- Window: person-time runs from max(hire_date, window_start) to min(termination_date, as_of)
+-- (SPEC §5); a leaver is an event when window_start < termination_date <= as_of, and belongs
+-- to the segment that ends on the termination date, i.e. to the team the person was in on the
+-- day before leaving.
+--
+-- Badge exposure is time-varying: a person's time is split at their first valid badge; the
+-- time before it counts as not badged. Classifying everyone who *ever* earned a badge as
+-- "badged" for their whole time would credit badges with the time people had to survive in
+-- order to earn them (immortal-time bias): a leaver who would have earned a badge next year
+-- never does, so leavers pile up among the never-badged and badges look protective even when
+-- they change nothing.
+--
+-- Tenure bands (<1y, 1-2y, 2-5y, 5-10y, 10y+, counted in calendar months from the hire date)
+-- split the time again so that the Cox model and the ROI comparison can adjust for tenure.
+with params as (
+    select p.as_of, p.window_start from stg_params as p
+),
+
+people as (
+    select
+        e.employee_id,
+        e.hire_date,
+        e.termination_date,
+        e.termination_voluntary,
+        e.regrettable,
+        f.first_badge_on
+    from employees as e
+    left join first_badges as f on f.employee_id = e.employee_id
+),
+
+clipped as (
+    select
+        t.employee_id,
+        t.team_type,
+        t.team,
+        row_number() over () as interval_id,
+        greatest(t.valid_from, p.hire_date, params.window_start) as seg_from,
+        least(
+            coalesce(t.valid_to, date '9999-12-31'),
+            coalesce(p.termination_date, date '9999-12-31'),
+            params.as_of
+        ) as seg_to,
+        p.hire_date,
+        p.first_badge_on,
+        coalesce(
+            p.termination_date > params.window_start
+            and p.termination_date <= params.as_of
+            and coalesce(t.valid_to, date '9999-12-31') >= p.termination_date,
+            false
+        ) as ends_in_leaving,
+        p.termination_date,
+        p.termination_voluntary,
+        p.regrettable
+    from team_intervals as t
+    inner join people as p on p.employee_id = t.employee_id
+    cross join params
+),
+
+kept as (
+    select c.* from clipped as c where c.seg_to > c.seg_from
+),
+
+bands as (
+    select * from (
+        values
+            ('<1y', 0, 12), ('1-2y', 12, 24), ('2-5y', 24, 60), ('5-10y', 60, 120),
+            ('10y+', 120, 12000)
+    ) as b(tenure_band, from_months, to_months)
+),
+
+banded as (
+    select
+        k.*,
+        b.tenure_band,
+        greatest(k.seg_from, cast(k.hire_date + to_months(b.from_months) as date)) as band_from,
+        least(k.seg_to, cast(k.hire_date + to_months(b.to_months) as date)) as band_to
+    from kept as k
+    inner join bands as b
+        on cast(k.hire_date + to_months(b.from_months) as date) < k.seg_to
+        and cast(k.hire_date + to_months(b.to_months) as date) > k.seg_from
+),
+
+exposure_split as (
+    select
+        b.*,
+        false as exposed,
+        b.band_from as piece_from,
+        least(b.band_to, coalesce(b.first_badge_on, date '9999-12-31')) as piece_to
+    from banded as b
+    union all
+    select
+        b.*,
+        true as exposed,
+        greatest(b.band_from, b.first_badge_on) as piece_from,
+        b.band_to as piece_to
+    from banded as b
+    where b.first_badge_on is not null
+),
+
+final as (
+    select
+        s.employee_id,
+        s.team_type,
+        s.team,
+        s.interval_id,
+        s.exposed,
+        s.tenure_band,
+        s.piece_from as seg_from,
+        s.piece_to as seg_to,
+        cast(s.piece_to - s.piece_from as integer) as days,
+        s.ends_in_leaving and s.piece_to = s.seg_to as is_leave,
+        s.ends_in_leaving and s.piece_to = s.seg_to and coalesce(s.termination_voluntary, false)
+            as is_voluntary_leave,
+        s.ends_in_leaving and s.piece_to = s.seg_to and coalesce(s.regrettable, false)
+            as is_regrettable_leave,
+        s.hire_date,
+        s.first_badge_on,
+        s.termination_date
+    from exposure_split as s
+    where s.piece_to > s.piece_from
+)
+
+select * from final

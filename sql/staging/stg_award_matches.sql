@@ -1,0 +1,116 @@
+-- Ties each award to an employee in the SPEC §3 order: an explicit employee id, then the plain
+-- email, then a hashed identity. Every award keeps a row; unmatched ones get employee_id null,
+-- match_method 'none' and the identity type that failed.
+--
+-- Hashed identities (OB 2.0 recipient {hashed, salt, identity}, OB 3.0 identityHash) are
+-- matched by hashing every roster email once per distinct salt and algorithm and joining on
+-- the digest: the work grows with salts x emails, never with awards x emails.
+with awards as (
+    select
+        a.award_id,
+        a.recipient_employee_id,
+        a.recipient_type,
+        a.recipient_identity,
+        a.plain_identity,
+        a.is_hashed,
+        a.hash_algorithm,
+        a.hash_hex,
+        coalesce(a.recipient_salt, '') as salt
+    from stg_badge_awards as a
+),
+
+roster_ids as (
+    select distinct r.employee_id from stg_roster as r
+),
+
+roster_emails as (
+    -- An address reused by two people over time belongs to whoever held it last.
+    select
+        r.email,
+        arg_max(r.employee_id, r.snapshot_date) as employee_id
+    from stg_roster as r
+    where r.email is not null and r.email <> ''
+    group by r.email
+),
+
+by_id as (
+    select
+        a.award_id,
+        coalesce(explicit.employee_id, subject.employee_id) as employee_id
+    from awards as a
+    left join roster_ids as explicit on explicit.employee_id = a.recipient_employee_id
+    left join roster_ids as subject
+        on subject.employee_id = a.plain_identity and not a.is_hashed
+    where explicit.employee_id is not null or subject.employee_id is not null
+),
+
+by_email as (
+    select
+        a.award_id,
+        e.employee_id
+    from awards as a
+    inner join roster_emails as e on e.email = lower(a.plain_identity)
+    where not a.is_hashed
+),
+
+salts as (
+    select distinct
+        a.salt,
+        a.hash_algorithm
+    from awards as a
+    where a.is_hashed
+      and a.hash_algorithm in ('sha256', 'md5')
+      and coalesce(a.recipient_type, 'email') = 'email'
+),
+
+email_digests as (
+    select
+        s.salt,
+        s.hash_algorithm,
+        case s.hash_algorithm
+            when 'md5' then md5(e.email || s.salt)
+            else sha256(e.email || s.salt)
+        end as digest,
+        e.employee_id
+    from salts as s
+    cross join roster_emails as e
+),
+
+by_hash as (
+    select
+        a.award_id,
+        -- Two addresses cannot share a digest in practice; any_value keeps one row per award.
+        any_value(d.employee_id) as employee_id
+    from awards as a
+    inner join email_digests as d
+        on d.salt = a.salt
+        and d.hash_algorithm = a.hash_algorithm
+        and d.digest = a.hash_hex
+    where a.is_hashed
+    group by a.award_id
+),
+
+final as (
+    select
+        a.award_id,
+        coalesce(i.employee_id, e.employee_id, h.employee_id) as employee_id,
+        case
+            when i.employee_id is not null then 'employee_id'
+            when e.employee_id is not null then 'email'
+            when h.employee_id is not null then 'hashed_email'
+            else 'none'
+        end as match_method,
+        case
+            when a.is_hashed then 'hashed_' || coalesce(a.recipient_type, 'email')
+            when a.recipient_employee_id is not null and a.plain_identity is null
+                then 'employee_id'
+            when a.plain_identity is null then 'none'
+            else coalesce(a.recipient_type, 'email')
+        end as identity_type
+    from awards as a
+    left join by_id as i on i.award_id = a.award_id
+    left join by_email as e on e.award_id = a.award_id
+    left join by_hash as h on h.award_id = a.award_id
+)
+
+select * from final

@@ -1,0 +1,72 @@
+-- One row per award id from the current files. The same award can arrive twice (a re-export,
+-- the same assertion in two formats); the most recently loaded file wins, and within a file
+-- the last row. Identities are cleaned once here so matching compares like with like.
+with raw as (
+    select a.*
+    from store.raw_badge_awards as a
+    where a.file_id in (select f.file_id from stg_files as f)
+),
+
+ranked as (
+    select
+        raw.*,
+        row_number() over (
+            partition by trim(raw.award_id)
+            order by raw.file_id desc, raw.row_number desc
+        ) as rank_of_copy
+    from raw
+),
+
+cleaned as (
+    select
+        trim(r.award_id) as award_id,
+        r.file_id,
+        lower(trim(r.source_format)) as source_format,
+        -- A class is named by its source's id; an award that only names its badge is keyed
+        -- by that name (the reference files may name classes by their exact name too).
+        coalesce(nullif(trim(r.badge_class_id), ''), nullif(trim(r.badge_name), ''))
+            as badge_class_id,
+        nullif(trim(r.badge_name), '') as badge_name,
+        nullif(trim(r.issuer_id), '') as issuer_id,
+        nullif(trim(r.issuer_name), '') as issuer_name,
+        nullif(trim(r.recipient_employee_id), '') as recipient_employee_id,
+        lower(nullif(trim(r.recipient_type), '')) as recipient_type,
+        nullif(trim(r.recipient_identity), '') as recipient_identity,
+        r.recipient_hashed,
+        r.recipient_salt,
+        r.issued_on,
+        r.expires_on,
+        coalesce(r.revoked, false) or coalesce(lower(trim(r.status)) = 'revoked', false)
+            as revoked,
+        r.revoked_on,
+        nullif(trim(r.revocation_reason), '') as revocation_reason,
+        lower(nullif(trim(r.status), '')) as status
+    from ranked as r
+    where r.rank_of_copy = 1
+),
+
+final as (
+    select
+        c.*,
+        -- OB 2.0 hashes read 'sha256$<hex>'; some issuers leave `hashed` unset but keep the prefix.
+        coalesce(c.recipient_hashed, false)
+            or regexp_matches(coalesce(c.recipient_identity, ''), '^(sha256|md5)\$', 'i')
+            as is_hashed,
+        case
+            when c.recipient_identity like '%$%'
+                then lower(split_part(c.recipient_identity, '$', 1))
+            when length(c.recipient_identity) = 32 then 'md5'
+            else 'sha256'
+        end as hash_algorithm,
+        lower(
+            case
+                when c.recipient_identity like '%$%' then split_part(c.recipient_identity, '$', 2)
+                else c.recipient_identity
+            end
+        ) as hash_hex,
+        -- OB 3.0 subjects and some exports write emails as 'mailto:' URIs.
+        regexp_replace(c.recipient_identity, '^mailto:', '', 'i') as plain_identity
+    from cleaned as c
+)
+
+select * from final

@@ -1,0 +1,39 @@
+"""Fixtures: a small real snapshot file (see snapshot_factory) and an app serving it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dash
+import pytest
+
+from dashboard.app import create_app
+from dashboard.snapshot import Snapshot
+from skillboard.settings import load_settings
+from tests.dashboard import snapshot_factory
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    """A warehouse folder holding the hand-made snapshot."""
+    snapshot_factory.build(tmp_path / "skillboard.duckdb")
+    return tmp_path
+
+
+@pytest.fixture
+def db(warehouse: Path) -> Iterator[Snapshot]:
+    """A Snapshot on the hand-made file."""
+    snapshot = Snapshot(warehouse / "skillboard.duckdb")
+    yield snapshot
+    snapshot.close()
+
+
+@pytest.fixture
+def app(warehouse: Path) -> Iterator[dash.Dash]:
+    """The real app over the hand-made snapshot, inside a Flask app context (callbacks read
+    the snapshot through flask.current_app)."""
+    application = create_app(load_settings(warehouse=warehouse))
+    with application.server.app_context():
+        yield application
+    application.server.extensions["skillboard.snapshot"].close()
