@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -76,8 +75,9 @@ def _python() -> str:
 
 
 def _child(code: str, *args: str) -> dict[str, Any]:
-    proc = subprocess.run([_python(), "-c", code, *args], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [_python(), "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed: {proc.stderr[-2000:]}")
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -92,9 +92,22 @@ def ensure_inputs(scale: str) -> tuple[Path, dict[str, Any]]:
         inbox.mkdir(parents=True)
         started = time.perf_counter()
         proc = subprocess.run(
-            [_python(), "-m", "skillboard.cli", "generate", "--employees", str(SCALES[scale]),
-             "--seed", str(SEED), "--out", str(inbox)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            [
+                _python(),
+                "-m",
+                "skillboard.cli",
+                "generate",
+                "--employees",
+                str(SCALES[scale]),
+                "--seed",
+                str(SEED),
+                "--out",
+                str(inbox),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         summary = {"seconds": time.perf_counter() - started, "output": proc.stdout.strip()[-4000:]}
         meta.write_text(json.dumps(summary), encoding="utf-8")
@@ -153,9 +166,11 @@ def percentile(values: list[float], q: float) -> float:
 def to_markdown(result: dict[str, Any]) -> str:
     """The result as a Markdown section."""
     lines = [
-        f"## Scale {result['scale']}: {result['employees']:,} employees, {result['awards']:,} awards",
+        f"## Scale {result['scale']}: {result['employees']:,} employees, "
+        f"{result['awards']:,} awards",
         "",
-        f"Machine: {result['cores']} cores, {platform.platform()}, Python {platform.python_version()}.",
+        f"Machine: {result['cores']} cores, {platform.platform()}, "
+        f"Python {platform.python_version()}.",
         "",
         "| measure | value |",
         "|---|---|",
@@ -198,7 +213,6 @@ def main() -> int:
         (RESULTS / "latest.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
         (RESULTS / f"{scale}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
         print(to_markdown(result))
-    _ = statistics  # kept for callers computing spreads
     return 0
 
 

@@ -67,14 +67,13 @@ def chart_card(chart_id: str, *, subtitle: str = "", height: int = 360,
     ], className="chart-card h-100")
 
 
-def kpi_card(label: str, value: str, detail: str = "", *, tooltip: str = "",
-             card_id: str | None = None) -> dbc.Card:
+def kpi_card(label: str, value: str, detail: str = "", *, tooltip: str = "") -> html.Div:
     """One headline number with its unit, label and a line saying how it is computed."""
-    return dbc.Card(dbc.CardBody([
+    return html.Div(dbc.Card(dbc.CardBody([
         html.Div(label, className="kpi-label"),
         html.Div(value, className="kpi-value"),
         html.Div(detail, className="kpi-detail"),
-    ]), className="kpi-card h-100", title=tooltip, id=card_id or f"kpi-{label}")
+    ]), className="kpi-card h-100"), title=tooltip, className="h-100")
 
 
 def data_grid(grid_id: str, frame: pl.DataFrame | None = None, *, height: int = 360,

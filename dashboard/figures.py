@@ -308,7 +308,7 @@ def attrition_rates(frame: pl.DataFrame, k: int,
 
     Args:
         frame: team_label, attrition_pct, voluntary_pct, regrettable_pct, leavers,
-            avg_headcount, suppressed.
+            average_headcount, suppressed.
         k: the suppression threshold.
         title: the chart title.
     """
@@ -326,7 +326,7 @@ def attrition_rates(frame: pl.DataFrame, k: int,
             continue
         fig.add_trace(go.Bar(
             x=shown["team_label"].to_list(), y=shown[column].to_list(), name=name,
-            marker_color=colour, customdata=shown.select("leavers", "avg_headcount").rows(),
+            marker_color=colour, customdata=shown.select("leavers", "average_headcount").rows(),
             hovertemplate="%{x} " + name + ": %{y:.1f}% a year (%{customdata[0]} leavers, "
                           "average headcount %{customdata[1]:.1f})" + how,
         ))
@@ -490,15 +490,13 @@ def unmatched_bars(frame: pl.DataFrame) -> go.Figure:
     """Unmatched badge awards by recipient identity type.
 
     Args:
-        frame: identity_type, hashed, awards.
+        frame: identity_type, awards.
     """
     title = "Unmatched badge awards by identity type"
     if frame.height == 0:
         return empty_figure("Every badge award matched an employee", title=title)
-    labels = [f"{t}{' (hashed)' if h else ''}" for t, h in zip(frame["identity_type"],
-                                                               frame["hashed"], strict=True)]
     fig = go.Figure(go.Bar(
-        x=labels, y=frame["awards"].to_list(), marker_color=PURPLE,
+        x=frame["identity_type"].to_list(), y=frame["awards"].to_list(), marker_color=PURPLE,
         hovertemplate="%{x}: %{y} awards whose recipient matched no employee by id, email or "
                       "hashed email<extra></extra>"))
     return _layout(fig, title, yaxis_title="awards", showlegend=False)

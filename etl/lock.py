@@ -62,7 +62,8 @@ class EtlLock:
                 f"on {holder.get('host', '?')} since {holder.get('started', '?')}"
             ) from None
         previous = self.holder()
-        if previous and isinstance(previous.get("pid"), int) and not _pid_alive(previous["pid"]):
+        previous_pid = previous.get("pid") if previous else None
+        if isinstance(previous_pid, int) and not _pid_alive(previous_pid):
             self.cleared_stale = previous
         record = {
             "pid": os.getpid(),

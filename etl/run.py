@@ -194,8 +194,11 @@ def run_etl(
     with EtlLock(settings.lock_path) as lock:
         if lock.cleared_stale:
             stale = lock.cleared_stale
-            log.warning("cleared a stale ETL lock left by pid %s (started %s)",
-                        stale.get("pid"), stale.get("started"))
+            log.warning(
+                "cleared a stale ETL lock left by pid %s (started %s)",
+                stale.get("pid"),
+                stale.get("started"),
+            )
         remove_leftovers(settings.snapshot_path)
         store = Store.open(settings.store_path)
         _close_abandoned_runs(store, settings.snapshot_path)
@@ -350,8 +353,11 @@ def _publish(
             store.close()
     except Exception as exc:
         # The snapshot (old or new) is in place either way; the next run fixes the run log.
-        log.error("could not record run %s in the store: %s", summary.run_id,
-                  failure_text("recording the run", exc))
+        log.error(
+            "could not record run %s in the store: %s",
+            summary.run_id,
+            failure_text("recording the run", exc),
+        )
     return summary
 
 

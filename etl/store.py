@@ -89,7 +89,8 @@ class Store:
             update etl_runs set
                 finished_at = ?, status = ?, snapshot = ?, error = ?,
                 files_loaded = (select count(*) from files where run_id = ? and status = 'loaded'),
-                files_rejected = (select count(*) from files where run_id = ? and status = 'rejected'),
+                files_rejected = (select count(*) from files
+                                  where run_id = ? and status = 'rejected'),
                 rows_read = (select coalesce(sum(rows_read), 0) from files where run_id = ?),
                 rows_loaded = (select coalesce(sum(rows_loaded), 0) from files where run_id = ?),
                 rows_quarantined = (select coalesce(sum(rows_quarantined), 0) from files
@@ -285,7 +286,8 @@ class Store:
     def content_fingerprint(self) -> str:
         """A value that changes whenever the set of current files changes."""
         rows = self.con.execute(
-            "select coalesce(string_agg(file_id::varchar || ':' || sha256, ',' order by file_id), '') "
+            "select coalesce(string_agg(file_id::varchar || ':' || sha256, ',' "
+            "order by file_id), '') "
             "from files where superseded_by is null"
         ).fetchall()
         return str(rows[0][0])

@@ -63,12 +63,16 @@ def _print_summary(summary: Any) -> None:
     loaded = [f for f in summary.files if f.status == "loaded"]
     rejected = [f for f in summary.files if f.status == "rejected"]
     unchanged = [f for f in summary.files if f.status == "unchanged"]
-    print(f"run {summary.run_id}: {summary.status}"
-          + ("" if summary.rebuilt else " (nothing new: snapshot unchanged)"))
+    print(
+        f"run {summary.run_id}: {summary.status}"
+        + ("" if summary.rebuilt else " (nothing new: snapshot unchanged)")
+    )
     print(f"  files: {len(loaded)} loaded, {len(unchanged)} unchanged, {len(rejected)} rejected")
     for f in loaded:
-        print(f"  loaded   {f.path} [{f.loader}] read {f.rows_read} = loaded {f.rows_loaded}"
-              f" + quarantined {f.rows_quarantined}")
+        print(
+            f"  loaded   {f.path} [{f.loader}] read {f.rows_read} = loaded {f.rows_loaded}"
+            f" + quarantined {f.rows_quarantined}"
+        )
     for f in rejected:
         print(f"  rejected {f.path}: {f.error}")
     if summary.snapshot:
@@ -100,13 +104,17 @@ def cmd_etl_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(runs, default=str))
         return 0
-    print(f"{'run':>5} {'started (UTC)':19} {'status':10} {'loaded':>6} {'same':>5} {'rej':>4}"
-          f" {'rows read':>10} {'loaded':>10} {'quarant.':>8}  error")
+    print(
+        f"{'run':>5} {'started (UTC)':19} {'status':10} {'loaded':>6} {'same':>5} {'rej':>4}"
+        f" {'rows read':>10} {'loaded':>10} {'quarant.':>8}  error"
+    )
     for r in runs:
         started = str(r["started_at"])[:19]
-        print(f"{r['run_id']:>5} {started:19} {r['status']:10} {r['files_loaded']:>6}"
-              f" {r['files_unchanged']:>5} {r['files_rejected']:>4} {r['rows_read']:>10}"
-              f" {r['rows_loaded']:>10} {r['rows_quarantined']:>8}  {r['error'] or ''}")
+        print(
+            f"{r['run_id']:>5} {started:19} {r['status']:10} {r['files_loaded']:>6}"
+            f" {r['files_unchanged']:>5} {r['files_rejected']:>4} {r['rows_read']:>10}"
+            f" {r['rows_loaded']:>10} {r['rows_quarantined']:>8}  {r['error'] or ''}"
+        )
     return 0
 
 
@@ -115,7 +123,8 @@ def _log_to_stderr() -> None:
     import logging
 
     logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr,
+        level=logging.INFO,
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -147,6 +156,7 @@ def cmd_etl_watch(args: argparse.Namespace) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
+
     def on_run(summary: Any) -> None:
         _print_outcome(summary, args.json)
 
@@ -240,11 +250,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", help="TOML settings file (default: SKILLBOARD_CONFIG or ./skillboard.toml)")
+        p.add_argument(
+            "--config", help="TOML settings file (default: SKILLBOARD_CONFIG or ./skillboard.toml)"
+        )
         p.add_argument("--inbox", help="folder of input files (default data/inbox)")
         p.add_argument("--warehouse", help="folder of store + snapshot (default data/warehouse)")
 
-    demo = sub.add_parser("demo", help="generate sample data if absent, load it, serve the dashboard")
+    demo = sub.add_parser(
+        "demo", help="generate sample data if absent, load it, serve the dashboard"
+    )
     common(demo)
     demo.add_argument("--port", type=int, default=8050)
     demo.set_defaults(func=cmd_demo)
@@ -254,23 +268,36 @@ def build_parser() -> argparse.ArgumentParser:
     run = etl_sub.add_parser("run", help="one ETL run")
     common(run)
     run.add_argument("--json", action="store_true", help="print exactly one JSON summary on stdout")
-    run.add_argument("--rebuild", action="store_true", help="rebuild the snapshot even if nothing changed")
-    run.add_argument("--watch", action="store_true",
-                     help="keep polling the inbox and load files as they land (until SIGTERM)")
-    run.add_argument("--poll-seconds", type=float, default=2.0,
-                     help="with --watch: seconds between polls (a file must keep its size for one)")
+    run.add_argument(
+        "--rebuild", action="store_true", help="rebuild the snapshot even if nothing changed"
+    )
+    run.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep polling the inbox and load files as they land (until SIGTERM)",
+    )
+    run.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=2.0,
+        help="with --watch: seconds between polls (a file must keep its size for one)",
+    )
     run.set_defaults(func=cmd_etl_run)
     schedule = etl_sub.add_parser("schedule", help="run the ETL on a schedule, in the foreground")
     common(schedule)
-    schedule.add_argument("--cron", help='crontab line (5 fields), e.g. "0 2 * * *"; in '
-                          "schedule.timezone")
+    schedule.add_argument(
+        "--cron", help='crontab line (5 fields), e.g. "0 2 * * *"; in schedule.timezone'
+    )
     # Tests fire every N seconds instead of waiting for a cron minute.
     schedule.add_argument("--every-seconds", type=float, help=argparse.SUPPRESS)
     schedule.set_defaults(func=cmd_etl_schedule)
     forget = etl_sub.add_parser("forget", help="remove a file's rows from the store; republish")
     common(forget)
-    forget.add_argument("--file", required=True,
-                        help="the file's path relative to the inbox (as `etl status` shows it)")
+    forget.add_argument(
+        "--file",
+        required=True,
+        help="the file's path relative to the inbox (as `etl status` shows it)",
+    )
     forget.add_argument("--json", action="store_true")
     forget.set_defaults(func=cmd_etl_forget)
     rebuild = etl_sub.add_parser("rebuild", help="rebuild the snapshot from the store alone")

@@ -125,7 +125,7 @@ _CONFIG_PATH: dict[str, Path | None] = {"path": None}
 
 
 def config_path(explicit: Path | str | None = None) -> Path | None:
-    """Return the TOML file to read: the explicit one, ``SKILLBOARD_CONFIG``, or ``./skillboard.toml``."""
+    """The TOML file to read: explicit, else SKILLBOARD_CONFIG, else ./skillboard.toml."""
     if explicit is not None:
         return Path(explicit)
     env = os.environ.get("SKILLBOARD_CONFIG")
@@ -139,8 +139,10 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     """Read the settings.
 
     Args:
-        config: a TOML file; when ``None`` the ``SKILLBOARD_CONFIG`` / ``./skillboard.toml`` rule applies.
-        **overrides: values that beat both the file and the environment (``None`` values are ignored).
+        config: a TOML file; when ``None`` the ``SKILLBOARD_CONFIG`` /
+            ``./skillboard.toml`` rule applies.
+        **overrides: values that beat both the file and the environment (``None`` values are
+            ignored).
 
     Returns:
         The validated settings.

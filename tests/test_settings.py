@@ -9,7 +9,9 @@ import pytest
 from skillboard.settings import load_settings
 
 
-def test_toml_file_then_environment_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_toml_file_then_environment_then_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The file sets inbox and a roster mapping; the environment beats the file for the date
     format; an explicit override (a CLI flag) beats both for the warehouse."""
     config = tmp_path / "skillboard.toml"

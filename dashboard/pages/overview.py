@@ -193,7 +193,7 @@ def report_bytes(store: dict[str, Any] | None, fmt: str) -> bytes:
 
 
 def _text(card: Component, class_name: str) -> str:
-    for child in card.children.children:  # type: ignore[attr-defined]
+    for child in card.children.children.children:  # type: ignore[attr-defined]
         if getattr(child, "className", None) == class_name:
             return str(child.children)
     return ""

@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, ctx, dcc, html
+from dash import Input, Output, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
@@ -118,4 +118,3 @@ def register(app: dash.Dash) -> None:
                  Output(ids.ROI_TABLE, "columnDefs"), Output(ids.ROI_ASSUMPTIONS, "children"),
                  Input(ids.ROI_SHARE, "value"), Input(ids.ROI_RATE, "value"),
                  Input(ids.FILTERS_STORE, "data"))(components.guarded(update))
-    _ = (ctx, dcc)

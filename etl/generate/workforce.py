@@ -422,6 +422,7 @@ def _leave(
     days_in_month: int,
     rng: np.random.Generator,
     *,
+    listed_since: int | None,
     layoff: bool = False,
 ) -> None:
     """Record ``people`` as leaving during ``month`` with a type, reason and regret flag."""
@@ -444,7 +445,9 @@ def _leave(
     ints["reason"][people] = np.where(voluntary, vol_reason, inv_reason)
     bools["voluntary"][people] = voluntary
     bools["regrettable"][people] = regrettable
-    bools["silent"][people] = rng.random(n) < SILENT_LEAVER_SHARE
+    # Only someone already listed on an earlier roster can vanish from the next one.
+    listed = ints["hire_day"][people] <= listed_since if listed_since is not None else False
+    bools["silent"][people] = (rng.random(n) < SILENT_LEAVER_SHARE) & listed
     bools["active"][people] = False
 
 
@@ -560,7 +563,9 @@ def simulate(employees: int, seed: int) -> Workforce:
         log.exposed_leavers += int((leaves & badged).sum())
         log.unexposed_leavers += int((leaves & ~badged).sum())
         leavers = active[leaves]
-        _leave(pool, leavers, month, first_day, days, rng)
+        previous_snapshot = (month - 1) // SNAPSHOT_EVERY_MONTHS * SNAPSHOT_EVERY_MONTHS
+        listed_since = int(ends[previous_snapshot]) if previous_snapshot > 0 else None
+        _leave(pool, leavers, month, first_day, days, rng, listed_since=listed_since)
         vacated = pool.ints["position"][leavers]
         vacated = vacated[vacated >= 0]
         chart.holder[vacated] = -1
@@ -578,7 +583,16 @@ def simulate(employees: int, seed: int) -> Workforce:
             # Only the last month can need this: lay off staff so the final headcount is exact.
             staff = stayers[pool.ints["role"][stayers] == ROLE_STAFF]
             extra = rng.choice(staff, size=vacated.shape[0] - hires, replace=False)
-            _leave(pool, np.sort(extra), month, first_day, days, rng, layoff=True)
+            _leave(
+                pool,
+                np.sort(extra),
+                month,
+                first_day,
+                days,
+                rng,
+                listed_since=listed_since,
+                layoff=True,
+            )
             hires = vacated.shape[0]
         staff_teams = rng.choice(
             chart.team_dept.shape[0], size=hires - vacated.shape[0], p=chart.team_weight

@@ -49,23 +49,40 @@ def test_moves_and_terminations_become_type2_history(
           date is the later snapshot's date, reason "absent from roster".
     """
     settings = settings_for()
-    write_roster(settings.inbox / "roster_2026-03-31.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        workday_row("E4", "Di Fox", "Sales", "2026-01-10", manager="E3"),
-    ])
-    write_roster(settings.inbox / "roster_2026-06-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Sales", "2021-02-01", manager="E3"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1",
-                    termination_date="2026-05-20", reason="Resigned", voluntary="Y"),
-        workday_row("E4", "Di Fox", "Sales", "2026-01-10", manager="E3"),
-    ])
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Sales", "2021-02-01", manager="E3"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-03-31.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+            workday_row("E4", "Di Fox", "Sales", "2026-01-10", manager="E3"),
+        ],
+    )
+    write_roster(
+        settings.inbox / "roster_2026-06-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Sales", "2021-02-01", manager="E3"),
+            workday_row(
+                "E3",
+                "Cy Dao",
+                "Sales",
+                "2022-03-01",
+                manager="E1",
+                termination_date="2026-05-20",
+                reason="Resigned",
+                voluntary="Y",
+            ),
+            workday_row("E4", "Di Fox", "Sales", "2026-01-10", manager="E3"),
+        ],
+    )
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Sales", "2021-02-01", manager="E3"),
+        ],
+    )
     summary = run_etl(settings)
     assert summary.status == "published", summary
     assert _history(settings) == [
@@ -73,8 +90,7 @@ def test_moves_and_terminations_become_type2_history(
         ("E2", D(2021, 2, 1), D(2026, 6, 30), "Eng", "E1", None, None),
         ("E2", D(2026, 6, 30), None, "Sales", "E3", None, None),
         ("E3", D(2022, 3, 1), D(2026, 5, 20), "Sales", "E1", D(2026, 5, 20), "Resigned"),
-        ("E4", D(2026, 1, 10), D(2026, 9, 30), "Sales", "E3", D(2026, 9, 30),
-         "absent from roster"),
+        ("E4", D(2026, 1, 10), D(2026, 9, 30), "Sales", "E3", D(2026, 9, 30), "absent from roster"),
     ]
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:

@@ -34,17 +34,23 @@ def _headcount(settings: Settings) -> list[tuple[object, ...]]:
 
 
 def _two_snapshots(settings: Settings, write_roster: Writer) -> None:
-    write_roster(settings.inbox / "roster_2026-06-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-    ])
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-06-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+        ],
+    )
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+            workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
+        ],
+    )
 
 
 def test_second_run_over_same_inbox_loads_nothing_and_publishes_same_figures(
@@ -61,7 +67,8 @@ def test_second_run_over_same_inbox_loads_nothing_and_publishes_same_figures(
     first = run_etl(settings)
     assert first.status == "published"
     assert [(f.status, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in first.files] == [
-        ("loaded", 3, 3, 0), ("loaded", 4, 4, 0),
+        ("loaded", 3, 3, 0),
+        ("loaded", 4, 4, 0),
     ]
     before = _headcount(settings)
     assert before == [("Eng", 2), ("Sales", 2)]
@@ -88,19 +95,20 @@ def test_changed_file_supersedes_its_earlier_version(
     settings = settings_for()
     _two_snapshots(settings, write_roster)
     run_etl(settings)
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+        ],
+    )
     summary = run_etl(settings)
     assert [f.status for f in summary.files] == ["unchanged", "loaded"]
     assert _headcount(settings) == [("Eng", 2), ("Sales", 1)]
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:
-        rows = con.execute(
-            "select path, superseded from files order by file_id"
-        ).fetchall()
+        rows = con.execute("select path, superseded from files order by file_id").fetchall()
     finally:
         con.close()
     assert rows == [
@@ -115,9 +123,12 @@ def test_unreadable_file_is_rejected_and_the_run_goes_on(
 ) -> None:
     """A stray text file is rejected with a reason; the roster beside it still loads."""
     settings = settings_for()
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+        ],
+    )
     (settings.inbox / "notes.txt").write_text("hello, these are my notes\n", encoding="utf-8")
     summary = run_etl(settings)
     assert summary.status == "published"
@@ -131,15 +142,21 @@ def test_second_concurrent_run_names_the_lock_holder(settings_for: Callable[...,
     """While one process holds the lock, run_etl raises LockHeld naming the holder's pid."""
     settings = settings_for()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import time
             from pathlib import Path
             from etl.lock import EtlLock
             with EtlLock(Path({str(settings.lock_path)!r})):
                 print("held", flush=True)
                 time.sleep(60)
-        """)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None
@@ -156,9 +173,21 @@ def test_cli_second_run_exits_nonzero_naming_holder(settings_for: Callable[..., 
     settings = settings_for()
     with EtlLock(settings.lock_path):
         proc = subprocess.run(
-            [sys.executable, "-m", "skillboard.cli", "etl", "run",
-             "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse)],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "skillboard.cli",
+                "etl",
+                "run",
+                "--inbox",
+                str(settings.inbox),
+                "--warehouse",
+                str(settings.warehouse),
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert proc.returncode == 3
     assert f"pid {os.getpid()}" in proc.stderr
@@ -174,13 +203,16 @@ def test_run_killed_before_publish_leaves_old_snapshot_and_next_run_recovers(
     settings = settings_for()
     _two_snapshots(settings, write_roster)
     assert run_etl(settings).status == "published"
-    write_roster(settings.inbox / "roster_2026-10-31.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
-        workday_row("E6", "Flo Ng", "Sales", "2026-10-01", manager="E3"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-10-31.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+            workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
+            workday_row("E6", "Flo Ng", "Sales", "2026-10-01", manager="E3"),
+        ],
+    )
     marker = settings.warehouse / "about-to-publish"
     script = textwrap.dedent(f"""
         import time
@@ -232,17 +264,40 @@ def test_cli_json_summary_counts_add_up(
     settings = settings_for()
     _two_snapshots(settings, write_roster)
     proc = subprocess.run(
-        [sys.executable, "-m", "skillboard.cli", "etl", "run", "--json",
-         "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "run",
+            "--json",
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert set(summary) >= {"run_id", "status", "snapshot", "files"}
     assert summary["status"] == "published"
     assert summary["snapshot"] == str(settings.snapshot_path)
-    rows = [(f["path"], f["loader"], f["status"], f["rows_read"], f["rows_loaded"],
-             f["rows_quarantined"], f["error"]) for f in summary["files"]]
+    rows = [
+        (
+            f["path"],
+            f["loader"],
+            f["status"],
+            f["rows_read"],
+            f["rows_loaded"],
+            f["rows_quarantined"],
+            f["error"],
+        )
+        for f in summary["files"]
+    ]
     assert rows == [
         ("roster_2026-06-30.csv", "roster:workday", "loaded", 3, 3, 0, None),
         ("roster_2026-09-30.csv", "roster:workday", "loaded", 4, 4, 0, None),
