@@ -24,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard import privacy
 from dashboard.filters import Filters
 from dashboard.snapshot import Snapshot
 from skillboard.settings import SQL_DIR
@@ -125,44 +126,20 @@ def _protect(
     values: list[str],
     within: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Suppress every row whose ``count`` is below k (SPEC §5): its ``values`` become null and
-    ``suppressed`` is true. The one place aggregates meet the privacy rules.
+    """Suppress every row over fewer than k people (SPEC §5): its ``values`` and ``count``
+    become null and ``suppressed`` is true. The one place aggregates meet the privacy rules.
 
     Args:
         frame: the aggregate rows.
         k: the minimum group size.
         count: the column counting the people behind each row.
         values: columns that reveal something about those people.
-        within: columns that group sibling rows, whose total could give a suppressed row away;
-            the next-smallest sibling is then suppressed too (complementary suppression).
+        within: columns grouping sibling rows under a total that is shown (``[]``: all rows
+            are siblings); the next-smallest sibling of a lone hidden row is hidden too
+            (complementary suppression). None: no total is shown, nothing to complement.
     """
-    try:
-        from dashboard import privacy  # the k-anonymity rules (their own module)
-    except ImportError:  # until dashboard/privacy.py lands
-        return _suppress_interim(frame, k, count=count, values=values, within=within)
-    return privacy.suppress(frame, k, count=count, values=values, within=within)  # type: ignore[no-any-return]
-
-
-def _suppress_interim(frame: pl.DataFrame, k: int, *, count: str, values: list[str],
-                      within: list[str] | None) -> pl.DataFrame:
-    small = (pl.col(count) < k) & (pl.col(count) > 0)
-    frame = frame.with_columns(small.fill_null(False).alias("suppressed"))
-    if within is not None and frame.height:
-        keys = within or None
-        frame = frame.with_row_index("_row")
-        groups = frame.group_by(keys) if keys else [((), frame)]
-        extra: list[int] = []
-        for _, group in groups:
-            hidden = group.filter(pl.col("suppressed"))
-            if hidden.height == 1:
-                rest = group.filter(~pl.col("suppressed") & (pl.col(count) > 0)).sort(count)
-                if rest.height:
-                    extra.append(int(rest["_row"][0]))
-        frame = frame.with_columns(
-            (pl.col("suppressed") | pl.col("_row").is_in(extra)).alias("suppressed")).drop("_row")
-    return frame.with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(v)).alias(v) for v in values
-    )
+    return privacy.suppress(frame, people=count, values=values, k=k,
+                            siblings_by=within or (), total_shown=within is not None)
 
 
 # -- snapshot metadata (memoised per published file) -----------------------------------------
@@ -343,21 +320,27 @@ def headcount_by_department(db: Snapshot, scope: Scope, filters: Filters) -> pl.
     """Active employees per department on the as-of date, inside every people filter.
 
     Returns:
-        department, headcount (null when suppressed), suppressed.
+        department, headcount (null when suppressed), total (all departments together),
+        suppressed.
     """
     as_of = resolve_as_of(db, filters)
     frame = _run(db, "headcount_by_department", **_people_params(filters, scope, as_of))
+    frame = frame.with_columns(pl.col("headcount").sum().alias("total"))
     return _protect(frame, k_anonymity(db), count="headcount", values=["headcount"], within=[])
 
 
 def headcount_total(frame: pl.DataFrame) -> int | None:
-    """Total headcount from :func:`headcount_by_department` rows (None when any is hidden,
-    since the total would give the hidden department away)."""
+    """Total headcount of :func:`headcount_by_department` rows.
+
+    None when exactly one department is hidden (the total would give it away; complementary
+    suppression normally hides a second one) or when the total itself is below k.
+    """
     if frame.height == 0:
         return 0
-    if bool(frame["suppressed"].any()):
+    hidden = int(frame["suppressed"].sum())
+    if hidden == 1 or (hidden == frame.height and hidden > 0):
         return None
-    return int(frame["headcount"].sum())
+    return int(frame["total"][0])
 
 
 @dataclass(frozen=True)
@@ -384,7 +367,8 @@ def coverage_index(db: Snapshot, scope: Scope, filters: Filters,
     frame = _run(db, "coverage_index", as_of=resolve_as_of(db, filters),
                  **_selection_params(selection))
     return _protect(frame, k_anonymity(db), count="headcount",
-                    values=["coverage_index", "single_points_of_failure", "required_skills"])
+                    values=["coverage_index", "single_points_of_failure", "required_skills",
+                            "headcount"])
 
 
 def coverage_headline(frame: pl.DataFrame) -> CoverageHeadline:
@@ -448,7 +432,8 @@ def expiring_counts(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
         counts.append({"horizon_days": horizon, "holdings": within.height, "people": people})
     frame = pl.DataFrame(counts, schema={"horizon_days": pl.Int64, "holdings": pl.Int64,
                                          "people": pl.Int64})
-    return _protect(frame, k_anonymity(db), count="people", values=["holdings"], within=None)
+    return _protect(frame, k_anonymity(db), count="people", values=["holdings", "people"],
+                    within=None)
 
 
 # -- Coverage --------------------------------------------------------------------------------
@@ -469,7 +454,8 @@ def coverage_cells(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame
     frame = _run(db, "coverage_cells", as_of=resolve_as_of(db, filters),
                  framework=list(filters.framework), **_selection_params(selection))
     return _protect(frame, k_anonymity(db), count="required",
-                    values=["holders", "coverage", "gap_people"], within=["skill_id"])
+                    values=["required", "holders", "coverage", "gap_people"],
+                    within=["skill_id"])
 
 
 def coverage_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -557,7 +543,8 @@ def attrition_by_group(db: Snapshot, scope: Scope, filters: Filters,
     frame = _run(db, "attrition_summary", **_selection_params(selection))
     return _protect(frame, k_anonymity(db), count="average_headcount",
                     values=["leavers", "voluntary_leavers", "regrettable_leavers",
-                            "attrition_pct", "voluntary_pct", "regrettable_pct"])
+                            "attrition_pct", "voluntary_pct", "regrettable_pct",
+                            "average_headcount"])
 
 
 def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -576,7 +563,8 @@ def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
     frame = frame.with_columns(
         pl.min_horizontal("headcount_start", "headcount_end").alias("min_headcount"))
     return _protect(frame, k_anonymity(db), count="min_headcount",
-                    values=["leavers", "voluntary_leavers", "regrettable_leavers"])
+                    values=["leavers", "voluntary_leavers", "regrettable_leavers",
+                            "headcount_start", "headcount_end", "average_headcount"])
 
 
 def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -591,7 +579,8 @@ def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataF
     selection = team_selection(filters, scope, group_by_default="all")
     frame = _run(db, "retention_exposure", **_selection_params(selection))
     return _protect(frame, k_anonymity(db), count="people",
-                    values=["person_years", "leavers", "leavers_per_100py"], within=["team"])
+                    values=["people", "person_years", "leavers", "leavers_per_100py"],
+                    within=["team"])
 
 
 def retention_summary(db: Snapshot, scope: Scope, filters: Filters,
@@ -610,7 +599,8 @@ def retention_summary(db: Snapshot, scope: Scope, filters: Filters,
     frame = _run(db, "retention_summary", **_selection_params(selection))
     return _protect(frame, k_anonymity(db), count="people",
                     values=["rate_ratio", "rate_ratio_low", "rate_ratio_high", "hazard_ratio",
-                            "hazard_ratio_low", "hazard_ratio_high"])
+                            "hazard_ratio_low", "hazard_ratio_high", "badged_leavers",
+                            "not_badged_leavers", "people"])
 
 
 def retention_curve(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -644,8 +634,10 @@ def training_roi(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     if not _require_table(db, "training_roi"):
         return pl.DataFrame()
     frame = _run(db, "training_roi")
-    values = [c for c in ("person_years", "learner_leavers", "avoided_leavers", "benefit",
-                          "roi_pct", "roi_pct_low", "roi_pct_high") if c in frame.columns]
+    values = [c for c in ("learners", "person_years", "learner_leavers", "avoided_leavers",
+                          "benefit", "roi_pct", "roi_pct_low", "roi_pct_high",
+                          "learner_rate_per_py", "rate_ratio", "rate_ratio_low",
+                          "rate_ratio_high") if c in frame.columns]
     return _protect(frame, k_anonymity(db), count="learners", values=values)
 
 

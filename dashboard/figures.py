@@ -81,19 +81,19 @@ def headcount_bars(frame: pl.DataFrame, k: int, as_of: str = "") -> go.Figure:
     title = f"Headcount by department{' on ' + as_of if as_of else ''}"
     if frame.height == 0:
         return empty_figure(title=title)
-    shown = frame.filter(~pl.col("suppressed")).sort("headcount")
-    hidden = frame.filter(pl.col("suppressed"))
+    # hidden departments first (bottom), then the largest on top; one trace keeps the order
+    ordered = frame.with_columns(pl.col("headcount").fill_null(-1).alias("_order")).sort(
+        "_order")
     fig = go.Figure(go.Bar(
-        x=shown["headcount"].to_list(), y=shown["department"].to_list(), orientation="h",
-        marker_color=BLUE, name="headcount", text=shown["headcount"].to_list(),
+        x=ordered["headcount"].to_list(), y=ordered["department"].to_list(), orientation="h",
+        marker_color=BLUE, name="headcount", text=ordered["headcount"].to_list(),
         textposition="auto",
         hovertemplate="%{y}: %{x} people<br>active on the as-of date: hired on or before it, "
                       "not left by it<extra></extra>",
     ))
+    hidden = frame.filter(pl.col("suppressed"))
     if hidden.height:
         fig.add_trace(_suppressed_marks(hidden["department"].to_list(), k, horizontal=True))
-    fig.update_yaxes(categoryorder="array",
-                     categoryarray=hidden["department"].to_list() + shown["department"].to_list())
     return _layout(fig, title, height=max(260, 60 + 28 * frame.height),
                    xaxis_title="people", showlegend=False)
 
@@ -135,12 +135,11 @@ def expiring_bars(frame: pl.DataFrame, k: int) -> go.Figure:
     if frame.height == 0:
         return empty_figure(title=title)
     labels = [f"≤ {h} days" for h in frame["horizon_days"]]
-    shown = frame.with_columns(pl.Series("label", labels)).filter(~pl.col("suppressed"))
     hidden = [lab for lab, s in zip(labels, frame["suppressed"], strict=True) if s]
     fig = go.Figure(go.Bar(
-        x=shown["label"].to_list(), y=shown["holdings"].to_list(), marker_color=ORANGE,
-        text=[f"{v} credentials" for v in shown["holdings"]], textposition="auto",
-        customdata=shown["people"].to_list(),
+        x=labels, y=frame["holdings"].to_list(), marker_color=ORANGE,
+        text=[f"{v} credentials" if v is not None else "" for v in frame["holdings"]],
+        textposition="auto", customdata=frame["people"].to_list(),
         hovertemplate="%{x}: %{y} valid credentials held by %{customdata} people stop being "
                       "valid (expires_on within the horizon of the snapshot date)<extra></extra>",
     ))

@@ -219,7 +219,6 @@ def run_etl(
                 raise
             log.error("run %s failed: %s", run_id, summary.error)
             return summary
-        fault_point("before_build")
         return _publish(settings, summary, fingerprint, force_rebuild, progress, before_publish)
 
 
@@ -326,6 +325,7 @@ def _publish(
 ) -> RunSummary:
     snapshot = settings.snapshot_path
     try:
+        fault_point("before_build")
         if not force_rebuild and published_fingerprint(snapshot) == fingerprint:
             # Nothing new: the published snapshot already holds exactly these inputs.
             summary.rebuilt = False

@@ -162,6 +162,7 @@ def report(settings: Settings, outcome: ScheduledOutcome) -> None:
 
 def scheduled_job(settings: Settings, stop: threading.Event) -> ScheduledOutcome:
     """What each firing of the schedule does: the run with its retries, then the report."""
+    log.info("scheduled run starting")
     outcome = run_with_retries(settings, stop)
     report(settings, outcome)
     return outcome
@@ -207,7 +208,8 @@ def build_scheduler(
             if stop.is_set():  # fired just as the shutdown began
                 return
             scheduled_job(settings, stop)
-        _log_next_run(scheduler)
+            if not stop.is_set():
+                _log_next_run(scheduler)
 
     def started(_event: SchedulerEvent) -> None:
         _log_next_run(scheduler)

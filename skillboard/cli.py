@@ -208,8 +208,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """``skillboard generate``: synthetic inputs in the real export formats."""
     from etl.generate import generate
 
-    summary = generate(Path(args.out), employees=args.employees, seed=args.seed)
-    print(summary if not hasattr(summary, "model_dump_json") else summary.model_dump_json())
+    try:
+        summary = generate(Path(args.out), employees=args.employees, seed=args.seed)
+    except ValueError as exc:
+        return _fail(str(exc))
+    print("\n".join(summary.lines()))
     return 0
 
 

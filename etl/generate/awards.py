@@ -39,6 +39,8 @@ CREDLY_STATUS_P = (0.945, 0.04, 0.01, 0.005)
 CREDLY_EARNER_ID_SHARE = 0.85
 
 OPTIONAL_SURPLUS = 1.6
+RENEWAL_RATE = 0.95
+"""Share of expiring core badges renewed (compliance courses are chased up)."""
 
 KIND_CORE, KIND_RENEWAL, KIND_FIRST, KIND_MORE = 0, 1, 2, 3
 
@@ -92,7 +94,7 @@ class Awards:
 
 
 def _core_awards(wf: Workforce, end_day: int, rng: np.random.Generator) -> tuple[IntArray, ...]:
-    """Core badges and their renewals (renewed a few weeks before expiry, 85 % of the time)."""
+    """Core badges and their renewals (renewed a few weeks before expiry, 95 % of the time)."""
     has = (wf.core_day <= end_day) & (wf.core_day < wf.term_day)
     people = np.flatnonzero(has)
     day = wf.core_day[people]
@@ -107,7 +109,11 @@ def _core_awards(wf: Workforce, end_day: int, rng: np.random.Generator) -> tuple
     alive = validity > 0
     while alive.any():
         day = day + validity - rng.integers(0, 30, day.shape[0])
-        alive &= (day <= end_day) & (day < wf.term_day[people]) & (rng.random(day.shape[0]) < 0.85)
+        alive &= (
+            (day <= end_day)
+            & (day < wf.term_day[people])
+            & (rng.random(day.shape[0]) < RENEWAL_RATE)
+        )
         out_people.append(people[alive])
         out_day.append(day[alive])
         out_cls.append(cls[alive])

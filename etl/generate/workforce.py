@@ -422,7 +422,7 @@ def _leave(
     days_in_month: int,
     rng: np.random.Generator,
     *,
-    listed_since: int | None,
+    previous_roster_day: int | None,
     layoff: bool = False,
 ) -> None:
     """Record ``people`` as leaving during ``month`` with a type, reason and regret flag."""
@@ -446,7 +446,11 @@ def _leave(
     bools["voluntary"][people] = voluntary
     bools["regrettable"][people] = regrettable
     # Only someone already listed on an earlier roster can vanish from the next one.
-    listed = ints["hire_day"][people] <= listed_since if listed_since is not None else False
+    listed = (
+        ints["hire_day"][people] <= previous_roster_day
+        if previous_roster_day is not None
+        else False
+    )
     bools["silent"][people] = (rng.random(n) < SILENT_LEAVER_SHARE) & listed
     bools["active"][people] = False
 
@@ -564,8 +568,8 @@ def simulate(employees: int, seed: int) -> Workforce:
         log.unexposed_leavers += int((leaves & ~badged).sum())
         leavers = active[leaves]
         previous_snapshot = (month - 1) // SNAPSHOT_EVERY_MONTHS * SNAPSHOT_EVERY_MONTHS
-        listed_since = int(ends[previous_snapshot]) if previous_snapshot > 0 else None
-        _leave(pool, leavers, month, first_day, days, rng, listed_since=listed_since)
+        previous_roster_day = int(ends[previous_snapshot]) if previous_snapshot > 0 else None
+        _leave(pool, leavers, month, first_day, days, rng, previous_roster_day=previous_roster_day)
         vacated = pool.ints["position"][leavers]
         vacated = vacated[vacated >= 0]
         chart.holder[vacated] = -1
@@ -590,7 +594,7 @@ def simulate(employees: int, seed: int) -> Workforce:
                 first_day,
                 days,
                 rng,
-                listed_since=listed_since,
+                previous_roster_day=previous_roster_day,
                 layoff=True,
             )
             hires = vacated.shape[0]

@@ -1006,6 +1006,12 @@ def _read_into(parser: _Parser, stream: IO[bytes], head: bytes, size: int) -> No
         if looks_like_compact_jws(stripped):
             parser.add_value(1, stripped, default_id=url)
             return
+        lines = stripped.splitlines()
+        if len(lines) > 1 and all(looks_like_compact_jws(line) for line in lines[:3]):
+            # One signed assertion per line.
+            stream.seek(0)
+            _read_ndjson(parser, stream)
+            return
         raise FileRejected(
             f"not JSON, NDJSON or a compact JWS: it starts with {_clip(stripped[:40])}"
         )

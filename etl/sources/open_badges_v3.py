@@ -943,7 +943,8 @@ class _Signatures:
         return signature_problem(jws, self._keys, self._keys_dir)
 
 
-def _decode_item(item: Any, signatures: _Signatures) -> Any:
+def _decode_item(item: Any, signatures: _Signatures) -> tuple[Any, str | None]:
+    """The credential an item holds, and why its signature fails (None when it does not)."""
     if isinstance(item, CredentialInvalid):
         raise item
     if isinstance(item, str):
@@ -954,10 +955,8 @@ def _decode_item(item: Any, signatures: _Signatures) -> Any:
         except TokenError as exc:
             raise CredentialInvalid(f"VC-JWT cannot be decoded: {exc}") from None
         problem = signatures.problem(jws)
-        if problem is not None:
-            raise CredentialInvalid(f"VC-JWT {problem}")
-        return credential_from_payload(payload)
-    return item
+        return credential_from_payload(payload), (f"VC-JWT {problem}" if problem else None)
+    return item, None
 
 
 def load_items(
@@ -989,7 +988,7 @@ def load_items(
     for row_number, item in items:
         rows_read += 1
         try:
-            credential = _decode_item(item, signatures)
+            credential, bad_signature = _decode_item(item, signatures)
             is_award = isinstance(credential, dict) and bool(
                 AWARD_TYPES.intersection(_types(credential.get("type")))
             )
@@ -998,6 +997,8 @@ def load_items(
                 reference_lists += 1
                 continue
             awards_seen += is_award
+            if bad_signature is not None:
+                raise CredentialInvalid(bad_signature)
             parsed = parse_credential(credential, lists, today, achievements)
         except CredentialInvalid as exc:
             first_problem = first_problem or str(exc)

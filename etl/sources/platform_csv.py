@@ -132,7 +132,8 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _URL = r"(?i)^https?://\S+$"
 _PHONE = r"^(?:tel:)?\+?[0-9][0-9 ().-]{5,}[0-9]$"
 _BADGE_WORDS = ("badge", "credential", "certificat", "achievement", "award")
-_RECIPIENT_WORDS = ("mail", "recipient", "identifier", "earner", "holder", "learner")
+_RECIPIENT_WORDS = ("mail", "recipient", "identifier", "earner", "holder")
+_DATE_WORDS = ("date", "issued", "awarded", "earned")
 _MAX_FIELD = 64 * 1024 * 1024
 
 
@@ -154,7 +155,7 @@ def _looks_like_badge_export(headers: set[str]) -> bool:
     def has(words: tuple[str, ...]) -> bool:
         return any(word in header for header in headers for word in words)
 
-    return has(_BADGE_WORDS) and has(_RECIPIENT_WORDS)
+    return has(_BADGE_WORDS) and has(_RECIPIENT_WORDS) and has(_DATE_WORDS)
 
 
 def detect(probe: Probe) -> bool:

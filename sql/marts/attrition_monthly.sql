@@ -4,8 +4,8 @@
 -- on the day before. Months run from the earlier of the first roster snapshot's month and the
 -- analysis window's first month, to the as-of month.
 --
--- Headcounts come from +1/-1 events at the ends of team_intervals and a running sum read at
--- each month boundary (an as-of join), so the cost grows with intervals, not people x days.
+-- Headcounts are read from team_active_counts (running sums over team intervals) at each month
+-- boundary with an as-of join, so the cost grows with intervals, not people x days.
 with params as (
     select p.as_of, p.window_start from stg_params as p
 ),
@@ -32,28 +32,6 @@ months as (
     ) as m(month_start)
 ),
 
-events as (
-    select t.team_type, t.team, t.valid_from as day, 1 as delta
-    from team_intervals as t
-    union all
-    select t.team_type, t.team, t.valid_to as day, -1 as delta
-    from team_intervals as t
-    where t.valid_to is not null
-),
-
-running as (
-    select
-        e.team_type,
-        e.team,
-        e.day,
-        sum(sum(e.delta)) over (
-            partition by e.team_type, e.team order by e.day
-            rows between unbounded preceding and current row
-        ) as active
-    from events as e
-    group by e.team_type, e.team, e.day
-),
-
 grid as (
     select t.team_type, t.team, m.month, m.month_last
     from teams as t
@@ -63,14 +41,14 @@ grid as (
 with_start as (
     select g.*, coalesce(r.active, 0) as headcount_start
     from grid as g
-    asof left join running as r
+    asof left join team_active_counts as r
         on r.team_type = g.team_type and r.team = g.team and r.day <= g.month
 ),
 
 with_end as (
     select s.*, coalesce(r.active, 0) as headcount_end
     from with_start as s
-    asof left join running as r
+    asof left join team_active_counts as r
         on r.team_type = s.team_type and r.team = s.team and r.day <= s.month_last
 ),
 

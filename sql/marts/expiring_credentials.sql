@@ -7,7 +7,7 @@ with params as (
 ),
 
 active as (
-    select p.* from people_on_dates as p where p.is_snapshot_date
+    select p.* from people_on_as_of as p
 ),
 
 ending_skills as (

@@ -1,75 +1,25 @@
--- One row per active person, analysis date and skill their role requires, saying whether they
--- hold it at the required level that day. A requirement names a job title (optionally within
--- a family) or a whole job family; the job-title row wins over the family row for the same
--- skill. An unstated required level accepts any holding; an unstated badge level counts as 1.
--- The rule is resolved once per distinct (job title, job family) pair, then joined to people.
+-- One row per person active on the as-of date and skill their role requires (role_skill_rules),
+-- saying whether they hold it at the required level. An unstated required level accepts any
+-- holding; an unstated badge level counts as 1. (Month-end trends are counted from intervals in
+-- team_skill_coverage; this person-level table serves drill-downs and single points of failure.)
 with people as (
-    select
-        p.*,
-        coalesce(p.job_title, '') as title_key
-    from people_on_dates as p
-),
-
-roles as (
-    select distinct p.job_title, p.title_key, p.job_family from people as p
-),
-
-by_title as (
-    select
-        o.title_key, o.job_family, r.skill_id, r.required_level, r.target, r.weight,
-        1 as priority
-    from roles as o
-    inner join role_requirements as r
-        on r.job_title = o.job_title
-        and (r.job_family is null or r.job_family = o.job_family)
-),
-
-by_family as (
-    select
-        o.title_key, o.job_family, r.skill_id, r.required_level, r.target, r.weight,
-        2 as priority
-    from roles as o
-    inner join role_requirements as r
-        on r.job_title is null
-        and r.job_family = o.job_family
-),
-
-ranked as (
-    select
-        u.*,
-        min(u.priority) over (partition by u.title_key, u.job_family, u.skill_id) as top_priority
-    from (select * from by_title union all select * from by_family) as u
-),
-
-role_skills as (
-    -- Among rows of the winning priority: the strictest level and target, the largest weight.
-    select
-        k.title_key,
-        k.job_family,
-        k.skill_id,
-        max(k.required_level) as required_level,
-        max(k.target) as target,
-        max(k.weight) as weight
-    from ranked as k
-    where k.priority = k.top_priority
-    group by k.title_key, k.job_family, k.skill_id
+    select p.* from people_on_as_of as p
 ),
 
 needs as (
     select
         p.as_of,
         p.employee_id,
-        rs.skill_id,
+        r.skill_id,
         p.department,
         p.location,
         p.job_family,
-        p.is_snapshot_date,
-        rs.required_level,
-        rs.target,
-        rs.weight
+        r.required_level,
+        r.target,
+        r.weight
     from people as p
-    inner join role_skills as rs
-        on rs.title_key = p.title_key and rs.job_family = p.job_family
+    inner join role_skill_rules as r
+        on r.title_key = p.title_key and r.job_family = p.job_family
 ),
 
 final as (
@@ -78,9 +28,8 @@ final as (
         coalesce(h.effective_level >= coalesce(n.required_level, 1), false) as holds,
         h.effective_level as held_level
     from needs as n
-    left join skill_holdings_on_dates as h
-        on h.as_of = n.as_of
-        and h.employee_id = n.employee_id
+    left join skill_holdings_on_as_of as h
+        on h.employee_id = n.employee_id
         and h.skill_id = n.skill_id
 )
 

@@ -10,7 +10,7 @@ with single as (
 holding as (
     select r.*
     from requirement_people as r
-    where r.is_snapshot_date and r.holds
+    where r.holds
 ),
 
 holder_teams as (
@@ -24,7 +24,7 @@ holder_teams as (
     union all
     select h.as_of, 'manager_org', o.org_manager_id, h.employee_id, h.skill_id
     from holding as h
-    inner join org_members_on_dates as o
+    inner join org_members_on_as_of as o
         on o.as_of = h.as_of and o.employee_id = h.employee_id
 ),
 

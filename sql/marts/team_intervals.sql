@@ -1,17 +1,16 @@
 -- Every person's membership of every team as intervals [valid_from, valid_to) (null = open),
 -- clipped to their employment: team_type all / department / location / job_family from the
--- type-2 history, manager_org from manager_org_members. "The team X was in on date d" is one
+-- type-2 history (version_spans), manager_org from manager_org_members. "The team X was in on date d" is one
 -- interval test on this table, so a team is what it was on the date asked.
 with history as (
     select
-        h.employee_id,
-        h.department,
-        coalesce(h.location, '(not set)') as location,
-        coalesce(h.job_family, '(not set)') as job_family,
-        h.valid_from,
-        h.valid_to
-    from employee_history as h
-    where coalesce(h.valid_to, date '9999-12-31') > h.valid_from
+        v.employee_id,
+        v.department,
+        v.location,
+        v.job_family,
+        v.span_from as valid_from,
+        nullif(v.span_to, date '9999-12-31') as valid_to
+    from version_spans as v
 ),
 
 by_attribute as (

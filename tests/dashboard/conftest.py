@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +15,16 @@ from skillboard.settings import load_settings
 from tests.dashboard import snapshot_factory
 
 
+@pytest.fixture(scope="session")
+def snapshot_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made snapshot, built once per session."""
+    return snapshot_factory.build(tmp_path_factory.mktemp("template") / "skillboard.duckdb")
+
+
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Path:
-    """A warehouse folder holding the hand-made snapshot."""
-    snapshot_factory.build(tmp_path / "skillboard.duckdb")
+def warehouse(tmp_path: Path, snapshot_template: Path) -> Path:
+    """A warehouse folder holding a fresh copy of the hand-made snapshot."""
+    shutil.copyfile(snapshot_template, tmp_path / "skillboard.duckdb")
     return tmp_path
 
 

@@ -238,7 +238,10 @@ def test_complete_credential_alignments_keep_every_target_field() -> None:
     }
     award = result.tables["raw_badge_awards"].row(0, named=True)
     # identifier[0] is an unhashed emailAddress: recipient_type is normalised to "email".
-    assert (award["recipient_type"], award["recipient_identity"]) == ("email", "student@1edtech.edu")
+    assert (award["recipient_type"], award["recipient_identity"]) == (
+        "email",
+        "student@1edtech.edu",
+    )
     assert award["recipient_hashed"] is False
 
 

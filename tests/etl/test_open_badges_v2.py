@@ -391,3 +391,18 @@ def test_badge_award_model_words_reasons_with_the_file_s_names() -> None:
         )
     message = describe_validation_error(raised.value, open_badges_v2.OB2_LABELS)
     assert message == "issuedOn '2020-02-30' is not a date"
+
+
+def test_one_signed_assertion_per_line_is_read_line_by_line(inbox: Path) -> None:
+    """Two compact JWS tokens on two lines -> two awards, rows 1 and 2."""
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = b64(b'{"alg":"RS256"}')
+    tokens = [f"{header}.{b64(orjson.dumps(assertion(n)))}.{b64(b'sig')}" for n in (1, 2)]
+    path = inbox / "signed.txt"
+    path.write_text("\n".join(tokens) + "\n")
+    assert open_badges_v2.detect(probe(path, path.read_bytes()))
+    result = load(path)
+    assert [a["row_number"] for a in awards(result)] == [1, 2]

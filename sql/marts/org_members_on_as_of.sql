@@ -1,5 +1,4 @@
--- Members of every manager's org on the as-of date (active people only). Manager orgs are
--- computed for the snapshot date; month-end trends cover the other team types.
+-- Members of every manager's org on the as-of date (active people only).
 with members as (
     select t.employee_id, t.team as org_manager_id, t.valid_from, t.valid_to
     from team_intervals as t
@@ -11,12 +10,11 @@ final as (
         p.as_of,
         m.org_manager_id,
         p.employee_id
-    from people_on_dates as p
+    from people_on_as_of as p
     inner join members as m
         on m.employee_id = p.employee_id
         and m.valid_from <= p.as_of
         and coalesce(m.valid_to, date '9999-12-31') > p.as_of
-    where p.is_snapshot_date
 )
 
 select * from final
