@@ -35,13 +35,13 @@ def create_app(settings: Settings) -> dash.Dash:
     server.extensions[SNAPSHOT_EXTENSION] = Snapshot(settings.snapshot_path)
     app = dash.Dash(
         "dashboard",
-        server=server,
+        server=server,  # type: ignore[arg-type]
         use_pages=True,
         pages_folder="",  # pages are registered explicitly below, with per-app callbacks
         assets_folder=str(ASSETS),
         title="Skillboard",
         suppress_callback_exceptions=True,  # page components appear only on their page
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]
         external_stylesheets=[],  # Bootstrap is served from assets/: no CDN at run time
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
+import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import dcc, html
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
@@ -21,14 +23,28 @@ T = TypeVar("T")
 NO_DATA = "No data yet: run `skillboard etl run` to load the inbox and publish a snapshot."
 
 
-def no_data_alert(detail: str | None = None) -> dbc.Alert:
+def register_page(module: str, **options: Any) -> None:
+    """``dash.register_page`` (untyped upstream) for one page module."""
+    dash.register_page(module, **options)  # type: ignore[no-untyped-call]
+
+
+def no_data_alert(detail: str | None = None) -> Component:
     """The message every page shows until a snapshot is published."""
-    return dbc.Alert(
-        [html.H4("No data yet", className="alert-heading"),
-         dcc.Markdown("Run `skillboard etl run` to load the inbox and publish a snapshot; "
-                      "this page refreshes itself once it exists." + (f"\n\n{detail}" if detail
-                                                                       else ""))],
-        color="info", className="mt-4", id="no-data",
+    return cast(
+        Component,
+        dbc.Alert(
+            [
+                html.H4("No data yet", className="alert-heading"),
+                dcc.Markdown(
+                    "Run `skillboard etl run` to load the inbox and publish a snapshot; "
+                    "this page refreshes itself once it exists."
+                    + (f"\n\n{detail}" if detail else "")
+                ),
+            ],
+            color="info",
+            className="mt-4",
+            id="no-data",
+        ),
     )
 
 
@@ -41,8 +57,9 @@ def graph_config(filename: str) -> dict[str, Any]:
     }
 
 
-def chart_card(chart_id: str, *, subtitle: str = "", height: int = 360,
-               csv: bool = True) -> dbc.Card:
+def chart_card(
+    chart_id: str, *, subtitle: str = "", height: int = 360, csv: bool = True
+) -> dbc.Card:
     """A card holding one chart, with a CSV download of its data in the header.
 
     Args:
@@ -53,31 +70,67 @@ def chart_card(chart_id: str, *, subtitle: str = "", height: int = 360,
     """
     header: list[Any] = [html.Span(subtitle, className="text-muted small")]
     if csv:
-        header.append(html.Div([
-            dbc.Button("CSV", id={"type": ids.CSV_BUTTON, "chart": chart_id}, size="sm",
-                       color="secondary", outline=True, className="csv-button",
-                       title="Download the data behind this chart as CSV"),
-            dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": chart_id}),
-        ], className="ms-auto"))
-    return dbc.Card([
-        dbc.CardHeader(html.Div(header, className="d-flex align-items-center gap-2")),
-        dbc.CardBody(dcc.Loading(dcc.Graph(
-            id=chart_id, config=graph_config(chart_id), style={"minHeight": f"{height}px"}),
-            type="dot", delay_show=300)),
-    ], className="chart-card h-100")
+        header.append(
+            html.Div(
+                [
+                    dbc.Button(
+                        "CSV",
+                        id={"type": ids.CSV_BUTTON, "chart": chart_id},
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="csv-button",
+                        title="Download the data behind this chart as CSV",
+                    ),
+                    dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": chart_id}),
+                ],
+                className="ms-auto",
+            )
+        )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Div(header, className="d-flex align-items-center gap-2")),
+            dbc.CardBody(
+                dcc.Loading(
+                    dcc.Graph(
+                        id=chart_id,
+                        config=cast(Any, graph_config(chart_id)),
+                        style={"minHeight": f"{height}px"},
+                    ),
+                    type="dot",
+                    delay_show=300,
+                )
+            ),
+        ],
+        className="chart-card h-100",
+    )
 
 
 def kpi_card(label: str, value: str, detail: str = "", *, tooltip: str = "") -> html.Div:
     """One headline number with its unit, label and a line saying how it is computed."""
-    return html.Div(dbc.Card(dbc.CardBody([
-        html.Div(label, className="kpi-label"),
-        html.Div(value, className="kpi-value"),
-        html.Div(detail, className="kpi-detail"),
-    ]), className="kpi-card h-100"), title=tooltip, className="h-100")
+    return html.Div(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(label, className="kpi-label"),
+                    html.Div(value, className="kpi-value"),
+                    html.Div(detail, className="kpi-detail"),
+                ]
+            ),
+            className="kpi-card h-100",
+        ),
+        title=tooltip,
+        className="h-100",
+    )
 
 
-def data_grid(grid_id: str, frame: pl.DataFrame | None = None, *, height: int = 360,
-              csv_name: str | None = None) -> dag.AgGrid:
+def data_grid(
+    grid_id: str,
+    frame: pl.DataFrame | None = None,
+    *,
+    height: int = 360,
+    csv_name: str | None = None,
+) -> dag.AgGrid:
     """A sortable, filterable AG Grid; CSV export through its own exportDataAsCsv.
 
     Args:
@@ -92,8 +145,12 @@ def data_grid(grid_id: str, frame: pl.DataFrame | None = None, *, height: int = 
         columnDefs=column_defs(frame) if frame is not None else [],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         columnSize="responsiveSizeToFit",
-        dashGridOptions={"pagination": True, "paginationPageSize": 20,
-                         "animateRows": False, "enableCellTextSelection": True},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 20,
+            "animateRows": False,
+            "enableCellTextSelection": True,
+        },
         csvExportParams={"fileName": csv_name or f"{grid_id}.csv"},
         style={"height": f"{height}px"},
         className="ag-theme-quartz",

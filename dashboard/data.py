@@ -138,8 +138,14 @@ def _protect(
             are siblings); the next-smallest sibling of a lone hidden row is hidden too
             (complementary suppression). None: no total is shown, nothing to complement.
     """
-    return privacy.suppress(frame, people=count, values=values, k=k,
-                            siblings_by=within or (), total_shown=within is not None)
+    return privacy.suppress(
+        frame,
+        people=count,
+        values=values,
+        k=k,
+        siblings_by=within or (),
+        total_shown=within is not None,
+    )
 
 
 # -- snapshot metadata (memoised per published file) -----------------------------------------
@@ -228,8 +234,10 @@ def filter_options(db: Snapshot, scope: Scope) -> dict[str, list[Option]]:
     options = db.memo("filter_options", compute)
     if scope.departments is not None:
         allowed = set(scope.departments)
-        options = {**options, "department": [o for o in options["department"]
-                                             if o.value in allowed]}
+        options = {
+            **options,
+            "department": [o for o in options["department"] if o.value in allowed],
+        }
     return options
 
 
@@ -255,11 +263,17 @@ class TeamSelection:
     note: str | None = None
 
 
-_PRIORITY = (("team", "manager_org"), ("department", "department"),
-             ("location", "location"), ("job_family", "job_family"))
+_PRIORITY = (
+    ("team", "manager_org"),
+    ("department", "department"),
+    ("location", "location"),
+    ("job_family", "job_family"),
+)
 
 
-def team_selection(filters: Filters, scope: Scope, *, group_by_default: str = "all") -> TeamSelection:
+def team_selection(
+    filters: Filters, scope: Scope, *, group_by_default: str = "all"
+) -> TeamSelection:
     """The team type and teams that aggregates read for these filters.
 
     Args:
@@ -272,9 +286,11 @@ def team_selection(filters: Filters, scope: Scope, *, group_by_default: str = "a
     note = None
     if len(chosen) > 1:
         ignored = ", ".join(name.replace("_", " ") for name, _ in chosen[1:])
-        note = (f"Team aggregates are pre-computed per {TEAM_TYPE_LABELS[chosen[0][1]]}; "
-                f"they follow the {chosen[0][0].replace('_', ' ')} filter and ignore {ignored}. "
-                "Headcount and people lists apply every filter.")
+        note = (
+            f"Team aggregates are pre-computed per {TEAM_TYPE_LABELS[chosen[0][1]]}; "
+            f"they follow the {chosen[0][0].replace('_', ' ')} filter and ignore {ignored}. "
+            "Headcount and people lists apply every filter."
+        )
     if chosen:
         name, team_type = chosen[0]
         selection = TeamSelection(team_type, tuple(getattr(filters, name)), note)
@@ -282,8 +298,9 @@ def team_selection(filters: Filters, scope: Scope, *, group_by_default: str = "a
         selection = TeamSelection(group_by_default, ())
     if scope.departments is not None and selection.team_type in ("all", "department"):
         teams = selection.teams or scope.departments
-        selection = TeamSelection("department", tuple(t for t in teams if t in scope.departments),
-                                  selection.note)
+        selection = TeamSelection(
+            "department", tuple(t for t in teams if t in scope.departments), selection.note
+        )
     return selection
 
 
@@ -353,8 +370,9 @@ class CoverageHeadline:
     suppressed: bool
 
 
-def coverage_index(db: Snapshot, scope: Scope, filters: Filters,
-                   *, group_by_default: str = "all") -> pl.DataFrame:
+def coverage_index(
+    db: Snapshot, scope: Scope, filters: Filters, *, group_by_default: str = "all"
+) -> pl.DataFrame:
     """The coverage index of every selected team on the as-of date.
 
     Returns:
@@ -364,11 +382,15 @@ def coverage_index(db: Snapshot, scope: Scope, filters: Filters,
     if not _require_table(db, "team_coverage_index"):
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default=group_by_default)
-    frame = _run(db, "coverage_index", as_of=resolve_as_of(db, filters),
-                 **_selection_params(selection))
-    return _protect(frame, k_anonymity(db), count="headcount",
-                    values=["coverage_index", "single_points_of_failure", "required_skills",
-                            "headcount"])
+    frame = _run(
+        db, "coverage_index", as_of=resolve_as_of(db, filters), **_selection_params(selection)
+    )
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="headcount",
+        values=["coverage_index", "single_points_of_failure", "required_skills", "headcount"],
+    )
 
 
 def coverage_headline(frame: pl.DataFrame) -> CoverageHeadline:
@@ -380,7 +402,7 @@ def coverage_headline(frame: pl.DataFrame) -> CoverageHeadline:
     if shown.height == 0:
         return CoverageHeadline(None, frame.height, 0, True)
     weights = shown["headcount"].cast(pl.Float64)
-    index = float((shown["coverage_index"] * weights).sum() / weights.sum())
+    index = float((shown["coverage_index"] * weights).sum()) / float(weights.sum())
     return CoverageHeadline(index, frame.height, int(weights.sum()), shown.height < frame.height)
 
 
@@ -394,8 +416,11 @@ def biggest_gaps(db: Snapshot, scope: Scope, filters: Filters, limit: int = 10) 
     cells = coverage_cells(db, scope, filters)
     if cells.height == 0:
         return cells
-    return (cells.filter(~pl.col("suppressed") & (pl.col("gap_people") > 0))
-            .sort(["gap_people", "coverage"], descending=[True, False]).head(limit))
+    return (
+        cells.filter(~pl.col("suppressed") & (pl.col("gap_people") > 0))
+        .sort(["gap_people", "coverage"], descending=[True, False])
+        .head(limit)
+    )
 
 
 def expiring_credentials(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -430,10 +455,12 @@ def expiring_counts(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
         within = rows.filter(pl.col("days_left") <= horizon) if rows.height else rows
         people = within["employee_id"].n_unique() if within.height else 0
         counts.append({"horizon_days": horizon, "holdings": within.height, "people": people})
-    frame = pl.DataFrame(counts, schema={"horizon_days": pl.Int64, "holdings": pl.Int64,
-                                         "people": pl.Int64})
-    return _protect(frame, k_anonymity(db), count="people", values=["holdings", "people"],
-                    within=None)
+    frame = pl.DataFrame(
+        counts, schema={"horizon_days": pl.Int64, "holdings": pl.Int64, "people": pl.Int64}
+    )
+    return _protect(
+        frame, k_anonymity(db), count="people", values=["holdings", "people"], within=None
+    )
 
 
 # -- Coverage --------------------------------------------------------------------------------
@@ -451,11 +478,20 @@ def coverage_cells(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame
     if not _require_table(db, "team_skill_coverage"):
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default="department")
-    frame = _run(db, "coverage_cells", as_of=resolve_as_of(db, filters),
-                 framework=list(filters.framework), **_selection_params(selection))
-    return _protect(frame, k_anonymity(db), count="required",
-                    values=["required", "holders", "coverage", "gap_people"],
-                    within=["skill_id"])
+    frame = _run(
+        db,
+        "coverage_cells",
+        as_of=resolve_as_of(db, filters),
+        framework=list(filters.framework),
+        **_selection_params(selection),
+    )
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="required",
+        values=["required", "holders", "coverage", "gap_people"],
+        within=["skill_id"],
+    )
 
 
 def coverage_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -470,8 +506,9 @@ def coverage_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame
     if not _require_table(db, "team_coverage_index"):
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default="all")
-    frame = _run(db, "coverage_trend", as_of=resolve_as_of(db, filters),
-                 **_selection_params(selection))
+    frame = _run(
+        db, "coverage_trend", as_of=resolve_as_of(db, filters), **_selection_params(selection)
+    )
     return _protect(frame, k_anonymity(db), count="headcount", values=["coverage_index"])
 
 
@@ -489,21 +526,28 @@ def single_points_of_failure(db: Snapshot, scope: Scope, filters: Filters) -> pl
     if not _require_table(db, "single_points_of_failure"):
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default="department")
-    return _run(db, "single_points_of_failure", framework=list(filters.framework),
-                **_selection_params(selection))
+    return _run(
+        db,
+        "single_points_of_failure",
+        framework=list(filters.framework),
+        **_selection_params(selection),
+    )
 
 
-def skill_people(db: Snapshot, scope: Scope, filters: Filters, team_type: str, team: str,
-                 skill_id: str) -> pl.DataFrame:
-    """Drill-down: who in one team holds a required skill and who is missing it.
+def skill_people(
+    db: Snapshot, scope: Scope, filters: Filters, team_type: str, team: str, skill_id: str
+) -> pl.DataFrame:
+    """Drill-down: who in one team holds a required skill and who is missing it, on the
+    snapshot date (the person-level marts exist for that date only).
 
-    Read from requirement_people, the rows the coverage mart counts, so the list always
-    matches the heatmap cell it was opened from.
+    Read from requirement_people, the rows the coverage mart counts, so the list matches the
+    heatmap cell it was opened from.
 
     Args:
         db: the snapshot.
         scope: the person asking; the team must be inside it.
-        filters: the global filters (only the as-of date is used: the team is the cell's).
+        filters: the global filters (unused: the team is the clicked cell's; kept so every
+            function of this layer has the same shape).
         team_type: one of all / department / manager_org / location / job_family.
         team: the team's key (a manager's employee id for manager_org).
         skill_id: the skill.
@@ -517,18 +561,20 @@ def skill_people(db: Snapshot, scope: Scope, filters: Filters, team_type: str, t
     """
     if not scope.person_level:
         raise NotAllowed("person-level lists are not available to this role")
-    if scope.departments is not None and not (team_type == "department"
-                                              and team in scope.departments):
+    if scope.departments is not None and not (
+        team_type == "department" and team in scope.departments
+    ):
         raise NotAllowed("this team is outside your scope")
-    return _run(db, "skill_people", as_of=resolve_as_of(db, filters), team_type=team_type,
-                team=team, skill_id=skill_id)
+    as_of = snapshot_info(db).as_of or resolve_as_of(db, Filters())
+    return _run(db, "skill_people", as_of=as_of, team_type=team_type, team=team, skill_id=skill_id)
 
 
 # -- Retention -------------------------------------------------------------------------------
 
 
-def attrition_by_group(db: Snapshot, scope: Scope, filters: Filters,
-                       *, group_by_default: str = "department") -> pl.DataFrame:
+def attrition_by_group(
+    db: Snapshot, scope: Scope, filters: Filters, *, group_by_default: str = "department"
+) -> pl.DataFrame:
     """Annualised attrition per selected team over the analysis window (24 months to the
     snapshot date), from the attrition_summary mart.
 
@@ -541,10 +587,20 @@ def attrition_by_group(db: Snapshot, scope: Scope, filters: Filters,
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default=group_by_default)
     frame = _run(db, "attrition_summary", **_selection_params(selection))
-    return _protect(frame, k_anonymity(db), count="average_headcount",
-                    values=["leavers", "voluntary_leavers", "regrettable_leavers",
-                            "attrition_pct", "voluntary_pct", "regrettable_pct",
-                            "average_headcount"])
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="average_headcount",
+        values=[
+            "leavers",
+            "voluntary_leavers",
+            "regrettable_leavers",
+            "attrition_pct",
+            "voluntary_pct",
+            "regrettable_pct",
+            "average_headcount",
+        ],
+    )
 
 
 def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -558,13 +614,29 @@ def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default="all")
     as_of = resolve_as_of(db, filters)
-    frame = _run(db, "attrition_trend", as_of=as_of, window_start=window_start(as_of),
-                 **_selection_params(selection))
+    frame = _run(
+        db,
+        "attrition_trend",
+        as_of=as_of,
+        window_start=window_start(as_of),
+        **_selection_params(selection),
+    )
     frame = frame.with_columns(
-        pl.min_horizontal("headcount_start", "headcount_end").alias("min_headcount"))
-    return _protect(frame, k_anonymity(db), count="min_headcount",
-                    values=["leavers", "voluntary_leavers", "regrettable_leavers",
-                            "headcount_start", "headcount_end", "average_headcount"])
+        pl.min_horizontal("headcount_start", "headcount_end").alias("min_headcount")
+    )
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="min_headcount",
+        values=[
+            "leavers",
+            "voluntary_leavers",
+            "regrettable_leavers",
+            "headcount_start",
+            "headcount_end",
+            "average_headcount",
+        ],
+    )
 
 
 def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -578,13 +650,18 @@ def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataF
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default="all")
     frame = _run(db, "retention_exposure", **_selection_params(selection))
-    return _protect(frame, k_anonymity(db), count="people",
-                    values=["people", "person_years", "leavers", "leavers_per_100py"],
-                    within=["team"])
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="people",
+        values=["people", "person_years", "leavers", "leavers_per_100py"],
+        within=["team"],
+    )
 
 
-def retention_summary(db: Snapshot, scope: Scope, filters: Filters,
-                      *, group_by_default: str = "all") -> pl.DataFrame:
+def retention_summary(
+    db: Snapshot, scope: Scope, filters: Filters, *, group_by_default: str = "all"
+) -> pl.DataFrame:
     """Rate ratio and Cox hazard ratio with 95% intervals per selected team.
 
     Teams whose exposure groups are suppressed lose their ratios too.
@@ -597,10 +674,22 @@ def retention_summary(db: Snapshot, scope: Scope, filters: Filters,
         return pl.DataFrame()
     selection = team_selection(filters, scope, group_by_default=group_by_default)
     frame = _run(db, "retention_summary", **_selection_params(selection))
-    return _protect(frame, k_anonymity(db), count="people",
-                    values=["rate_ratio", "rate_ratio_low", "rate_ratio_high", "hazard_ratio",
-                            "hazard_ratio_low", "hazard_ratio_high", "badged_leavers",
-                            "not_badged_leavers", "people"])
+    return _protect(
+        frame,
+        k_anonymity(db),
+        count="people",
+        values=[
+            "rate_ratio",
+            "rate_ratio_low",
+            "rate_ratio_high",
+            "hazard_ratio",
+            "hazard_ratio_low",
+            "hazard_ratio_high",
+            "badged_leavers",
+            "not_badged_leavers",
+            "people",
+        ],
+    )
 
 
 def retention_curve(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -634,10 +723,21 @@ def training_roi(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     if not _require_table(db, "training_roi"):
         return pl.DataFrame()
     frame = _run(db, "training_roi")
-    values = [c for c in ("learners", "person_years", "learner_leavers", "avoided_leavers",
-                          "benefit", "roi_pct", "roi_pct_low", "roi_pct_high",
-                          "learner_rate_per_py", "rate_ratio", "rate_ratio_low",
-                          "rate_ratio_high") if c in frame.columns]
+    revealing = (
+        "learners",
+        "person_years",
+        "learner_leavers",
+        "avoided_leavers",
+        "benefit",
+        "roi_pct",
+        "roi_pct_low",
+        "roi_pct_high",
+        "learner_rate_per_py",
+        "rate_ratio",
+        "rate_ratio_low",
+        "rate_ratio_high",
+    )
+    values: list[str] = [c for c in revealing if c in frame.columns]
     return _protect(frame, k_anonymity(db), count="learners", values=values)
 
 
@@ -694,7 +794,8 @@ def chart_frames() -> dict[str, ChartFrame]:
         ids.ROI_CHART: training_roi,
         ids.RETENTION_RATES: attrition_by_group,
         ids.RETENTION_FOREST: lambda db, scope, f: retention_summary(
-            db, scope, f, group_by_default="department"),
+            db, scope, f, group_by_default="department"
+        ),
         ids.RETENTION_KM: retention_curve,
         ids.RETENTION_ATTRITION: attrition_trend,
         ids.DATA_UNMATCHED_CHART: lambda db, scope, f: unmatched_by_identity(db, scope),

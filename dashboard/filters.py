@@ -92,8 +92,9 @@ def to_query(filters: Filters) -> str:
 
 def to_store(filters: Filters) -> dict[str, Any]:
     """The filters as JSON-ready data for a dcc.Store."""
-    data: dict[str, Any] = {f.name: list(getattr(filters, f.name)) for f in fields(Filters)
-                            if f.name != "as_of"}
+    data: dict[str, Any] = {
+        f.name: list(getattr(filters, f.name)) for f in fields(Filters) if f.name != "as_of"
+    }
     data["as_of"] = filters.as_of.isoformat() if filters.as_of else None
     return data
 

@@ -19,8 +19,13 @@ from dash.exceptions import PreventUpdate
 from dashboard import data, filters, ids
 from dashboard.snapshot import NoSnapshot, current_snapshot
 
-PAGES = (("/", "Overview"), ("/coverage", "Coverage"), ("/roi", "Training ROI"),
-         ("/retention", "Retention"), ("/data", "Data"))
+PAGES = (
+    ("/", "Overview"),
+    ("/coverage", "Coverage"),
+    ("/roi", "Training ROI"),
+    ("/retention", "Retention"),
+    ("/data", "Data"),
+)
 
 FILTER_FIELDS = (
     ("department", ids.FILTER_DEPARTMENT, "Department"),
@@ -33,44 +38,78 @@ FILTER_FIELDS = (
 
 def navbar() -> dbc.Navbar:
     """The top bar: brand, one link per page, snapshot freshness."""
-    links = [dbc.NavItem(dbc.NavLink(label, href=path, id={"type": ids.NAV_LINK, "path": path}))
-             for path, label in PAGES]
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand("Skillboard", href="/", className="fw-semibold"),
-        dbc.Nav(links, navbar=True, className="me-auto", id=ids.NAV),
-        html.Span(id=ids.FRESHNESS, className="navbar-text small"),
-    ], fluid=True), color="dark", dark=True, className="mb-3")
+    links = [
+        dbc.NavItem(dbc.NavLink(label, href=path, id={"type": ids.NAV_LINK, "path": path}))
+        for path, label in PAGES
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Skillboard", href="/", className="fw-semibold"),
+                dbc.Nav(links, navbar=True, className="me-auto", id=ids.NAV),
+                html.Span(id=ids.FRESHNESS, className="navbar-text small"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
+    )
 
 
 def filter_bar() -> dbc.Card:
     """The global filters (their values come from the URL, their options from the snapshot)."""
-    columns = [dbc.Col([
-        dbc.Label(label, html_for=component_id, className="filter-label"),
-        dcc.Dropdown(id=component_id, multi=True, placeholder="All", options=[], value=[]),
-    ], md=2) for _, component_id, label in FILTER_FIELDS]
-    columns.append(dbc.Col([
-        dbc.Label("As of", html_for=ids.FILTER_AS_OF, className="filter-label"),
-        dcc.Dropdown(id=ids.FILTER_AS_OF, placeholder="Latest snapshot", options=[],
-                     clearable=True),
-    ], md=1))
-    columns.append(dbc.Col(dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm"),
-                           md=1, className="d-flex align-items-end"))
-    return dbc.Card(dbc.CardBody([
-        dbc.Row(columns, className="g-2"),
-        html.Div(id=ids.FILTER_NOTE, className="page-note"),
-    ]), className="filter-bar mb-3")
+    columns = [
+        dbc.Col(
+            [
+                dbc.Label(label, html_for=component_id, className="filter-label"),
+                dcc.Dropdown(id=component_id, multi=True, placeholder="All", options=[], value=[]),
+            ],
+            md=2,
+        )
+        for _, component_id, label in FILTER_FIELDS
+    ]
+    columns.append(
+        dbc.Col(
+            [
+                dbc.Label("As of", html_for=ids.FILTER_AS_OF, className="filter-label"),
+                dcc.Dropdown(
+                    id=ids.FILTER_AS_OF, placeholder="Latest snapshot", options=[], clearable=True
+                ),
+            ],
+            md=1,
+        )
+    )
+    columns.append(
+        dbc.Col(
+            dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm"),
+            md=1,
+            className="d-flex align-items-end",
+        )
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Row(columns, className="g-2"),
+                html.Div(id=ids.FILTER_NOTE, className="page-note"),
+            ]
+        ),
+        className="filter-bar mb-3",
+    )
 
 
 def layout() -> html.Div:
     """The app's layout: nav, filters, stores and the page container."""
-    return html.Div([
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.FILTERS_STORE, data=None),
-        dcc.Store(id=ids.QUERY_STORE, data=None),
-        dcc.Store(id=ids.URL_SYNC, data=None),
-        navbar(),
-        dbc.Container([filter_bar(), dash.page_container], fluid=True, className="pb-5"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.FILTERS_STORE, data=None),
+            dcc.Store(id=ids.QUERY_STORE, data=None),
+            dcc.Store(id=ids.URL_SYNC, data=None),
+            navbar(),
+            dbc.Container([filter_bar(), dash.page_container], fluid=True, className="pb-5"),
+        ]
+    )
 
 
 # -- callbacks (plain functions; wired by register) ------------------------------------------
@@ -82,16 +121,19 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
     Returns:
         five option lists, five value lists, the as-of options and the as-of value.
     """
-    chosen = filters.Filters() if ctx.triggered_id == ids.FILTER_RESET else \
-        filters.from_query(search)
+    chosen = (
+        filters.Filters() if ctx.triggered_id == ids.FILTER_RESET else filters.from_query(search)
+    )
     try:
         db = current_snapshot()
         options = data.filter_options(db, data.current_scope())
         dates = data.as_of_dates(db)
     except NoSnapshot:
         options, dates = {}, []
-    option_lists = [[{"label": o.label, "value": o.value} for o in options.get(field, [])]
-                    for field, _, _ in FILTER_FIELDS]
+    option_lists = [
+        [{"label": o.label, "value": o.value} for o in options.get(field, [])]
+        for field, _, _ in FILTER_FIELDS
+    ]
     values = [list(getattr(chosen, field)) for field, _, _ in FILTER_FIELDS]
     as_of_options = [{"label": d.isoformat(), "value": d.isoformat()} for d in dates]
     as_of = chosen.as_of.isoformat() if chosen.as_of else None
@@ -187,24 +229,28 @@ def register(app: dash.Dash) -> None:
         [Output(i, "options") for i in field_ids]
         + [Output(i, "value") for i in field_ids]
         + [Output(ids.FILTER_AS_OF, "options"), Output(ids.FILTER_AS_OF, "value")],
-        Input(ids.URL, "search"), Input(ids.FILTER_RESET, "n_clicks"),
+        Input(ids.URL, "search"),
+        Input(ids.FILTER_RESET, "n_clicks"),
     )(options_and_values)
     app.callback(
-        Output(ids.FILTERS_STORE, "data"), Output(ids.QUERY_STORE, "data"),
+        Output(ids.FILTERS_STORE, "data"),
+        Output(ids.QUERY_STORE, "data"),
         [Input(i, "value") for i in field_ids] + [Input(ids.FILTER_AS_OF, "value")],
     )(store_filters)
     app.callback(
         Output({"type": ids.NAV_LINK, "path": ALL}, "href"),
         Output({"type": ids.NAV_LINK, "path": ALL}, "active"),
-        Input(ids.QUERY_STORE, "data"), Input(ids.URL, "pathname"),
+        Input(ids.QUERY_STORE, "data"),
+        Input(ids.URL, "pathname"),
     )(nav_state)
     app.callback(Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"))(freshness)
-    app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(
-        filter_note)
+    app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(filter_note)
     app.callback(
         Output({"type": ids.CSV_DOWNLOAD, "chart": MATCH}, "data"),
         Input({"type": ids.CSV_BUTTON, "chart": MATCH}, "n_clicks"),
-        State(ids.FILTERS_STORE, "data"), prevent_initial_call=True,
+        State(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
     )(download_csv)
-    app.clientside_callback(REPLACE_URL, Output(ids.URL_SYNC, "data"),
-                            Input(ids.QUERY_STORE, "data"))
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        REPLACE_URL, Output(ids.URL_SYNC, "data"), Input(ids.QUERY_STORE, "data")
+    )

@@ -24,7 +24,6 @@ from typing import Any, TypeVar, cast
 import duckdb
 import polars as pl
 
-
 T = TypeVar("T")
 
 
@@ -111,7 +110,7 @@ class Snapshot:
             relation = cur.sql(sql, params=params or [])
             if relation is None:  # not a query: nothing to return
                 return pl.DataFrame()
-            return relation.pl()
+            return cast(pl.DataFrame, relation.pl())
 
     def memo(self, name: str, compute: Callable[[], T]) -> T:
         """A value computed once per published file (option lists, the snapshot date...).
@@ -134,6 +133,7 @@ class Snapshot:
 
     def tables(self) -> frozenset[str]:
         """Names of the tables and views in the snapshot (lower-case)."""
+
         def compute() -> frozenset[str]:
             frame = self.query("select lower(table_name) as name from information_schema.tables")
             return frozenset(frame["name"].to_list())

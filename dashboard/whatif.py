@@ -27,8 +27,9 @@ def assumptions(frame: pl.DataFrame) -> dict[str, float]:
     return {SHARE: share, RATE: rate}
 
 
-def recompute_roi(frame: pl.DataFrame, replacement_cost_share: float,
-                  loaded_hourly_rate: float) -> pl.DataFrame:
+def recompute_roi(
+    frame: pl.DataFrame, replacement_cost_share: float, loaded_hourly_rate: float
+) -> pl.DataFrame:
     """ROI under another replacement-cost share and hourly rate.
 
     Args:
@@ -52,8 +53,11 @@ def recompute_roi(frame: pl.DataFrame, replacement_cost_share: float,
         fees = pl.lit(0.0)
     if "learning_hours" in frame.columns:
         # hours behind the time cost, recovered from the costs rather than assumed per learner
-        hours = pl.when(old_rate > 0).then((pl.col("costs") - fees) / old_rate).otherwise(
-            pl.col("learning_hours") * pl.col("learners"))
+        hours = (
+            pl.when(old_rate > 0)
+            .then((pl.col("costs") - fees) / old_rate)
+            .otherwise(pl.col("learning_hours") * pl.col("learners"))
+        )
     else:
         hours = pl.when(old_rate > 0).then((pl.col("costs") - fees) / old_rate).otherwise(0.0)
     scale = pl.when(old_share > 0).then(replacement_cost_share / old_share).otherwise(None)
@@ -63,16 +67,21 @@ def recompute_roi(frame: pl.DataFrame, replacement_cost_share: float,
         benefit = pl.col("costs") * (1 + pl.col(column) / 100)
         return ((benefit * scale - new_costs) / new_costs * 100).alias(column)
 
-    out = frame.with_columns(
-        new_costs.alias("_new_costs"),
-        (pl.col("benefit") * scale).alias("_new_benefit"),
-        *(end(c) for c in ("roi_pct_low", "roi_pct_high") if c in frame.columns),
-    ).with_columns(
-        pl.col("_new_costs").alias("costs"),
-        pl.col("_new_benefit").alias("benefit"),
-        ((pl.col("_new_benefit") - pl.col("_new_costs")) / pl.col("_new_costs") * 100)
-        .alias("roi_pct"),
-        pl.lit(replacement_cost_share).alias(SHARE),
-        pl.lit(loaded_hourly_rate).alias(RATE),
-    ).drop("_new_costs", "_new_benefit")
+    out = (
+        frame.with_columns(
+            new_costs.alias("_new_costs"),
+            (pl.col("benefit") * scale).alias("_new_benefit"),
+            *(end(c) for c in ("roi_pct_low", "roi_pct_high") if c in frame.columns),
+        )
+        .with_columns(
+            pl.col("_new_costs").alias("costs"),
+            pl.col("_new_benefit").alias("benefit"),
+            ((pl.col("_new_benefit") - pl.col("_new_costs")) / pl.col("_new_costs") * 100).alias(
+                "roi_pct"
+            ),
+            pl.lit(replacement_cost_share).alias(SHARE),
+            pl.lit(loaded_hourly_rate).alias(RATE),
+        )
+        .drop("_new_costs", "_new_benefit")
+    )
     return out

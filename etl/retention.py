@@ -58,7 +58,10 @@ def forget_file(settings: Settings, name: str, *, progress: Progress | None = No
             raise NotInStore(f"no file {name!r} in the store{hint}")
 
     return run_etl(
-        settings, progress=progress, force_rebuild=True, step=forget,
+        settings,
+        progress=progress,
+        force_rebuild=True,
+        step=forget,
         step_name=f"forgetting {name}",
     )
 
@@ -79,11 +82,15 @@ def rebuild(settings: Settings, *, progress: Progress | None = None) -> RunSumma
     if not settings.store_path.is_file():
         raise FileNotFoundError(f"no store at {settings.store_path}: nothing to rebuild from")
 
-    def nothing(_store: Store, _settings: Settings, _summary: RunSummary,
-                _p: Progress | None) -> None:
+    def nothing(
+        _store: Store, _settings: Settings, _summary: RunSummary, _p: Progress | None
+    ) -> None:
         return None
 
     return run_etl(
-        settings, progress=progress, force_rebuild=True, step=nothing,
+        settings,
+        progress=progress,
+        force_rebuild=True,
+        step=nothing,
         step_name="reading the store",
     )

@@ -77,8 +77,13 @@ def attempt(settings: Settings) -> dict[str, Any]:
         raise
     except Exception as exc:  # e.g. an unwritable warehouse: still a failed run, to report
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return {"run_id": None, "status": "failed", "snapshot": None, "files": [],
-                "error": f"the run could not start: {first_line}"}
+        return {
+            "run_id": None,
+            "status": "failed",
+            "snapshot": None,
+            "files": [],
+            "error": f"the run could not start: {first_line}",
+        }
 
 
 def run_with_retries(settings: Settings, stop: threading.Event) -> ScheduledOutcome:
@@ -94,8 +99,12 @@ def run_with_retries(settings: Settings, stop: threading.Event) -> ScheduledOutc
     outcome = ScheduledOutcome(status="failed", attempts=0)
     for number in range(1, max(settings.schedule.retries, 0) + 2):
         if number > 1:
-            log.info("retrying in %ss (attempt %d of %d)", settings.schedule.retry_delay_s,
-                     number, settings.schedule.retries + 1)
+            log.info(
+                "retrying in %ss (attempt %d of %d)",
+                settings.schedule.retry_delay_s,
+                number,
+                settings.schedule.retries + 1,
+            )
             if stop.wait(settings.schedule.retry_delay_s):
                 outcome.status = "stopped"
                 return outcome
@@ -111,8 +120,9 @@ def run_with_retries(settings: Settings, stop: threading.Event) -> ScheduledOutc
             outcome.status = "published"
             return outcome
         outcome.errors.append(str(summary.get("error")))
-        log.error("run %s failed (attempt %d): %s", summary.get("run_id"), number,
-                  summary.get("error"))
+        log.error(
+            "run %s failed (attempt %d): %s", summary.get("run_id"), number, summary.get("error")
+        )
     return outcome
 
 
@@ -127,7 +137,9 @@ def post_webhook(url: str, payload: dict[str, Any], timeout: float = WEBHOOK_TIM
         return False
     body = json.dumps(payload, default=str).encode()
     request = urllib.request.Request(
-        url, data=body, method="POST",
+        url,
+        data=body,
+        method="POST",
         headers={"Content-Type": "application/json", "User-Agent": "skillboard-etl"},
     )
     try:
@@ -151,11 +163,16 @@ def report(settings: Settings, outcome: ScheduledOutcome) -> None:
     if outcome.status == "published":
         files = summary.get("files", [])
         loaded = sum(1 for f in files if f.get("status") == "loaded")
-        log.info("scheduled run %s published after %d attempt(s): %d file(s) loaded",
-                 summary.get("run_id"), outcome.attempts, loaded)
+        log.info(
+            "scheduled run %s published after %d attempt(s): %d file(s) loaded",
+            summary.get("run_id"),
+            outcome.attempts,
+            loaded,
+        )
     elif outcome.status == "failed":
-        log.error("scheduled run failed after %d attempt(s): %s", outcome.attempts,
-                  summary.get("error"))
+        log.error(
+            "scheduled run failed after %d attempt(s): %s", outcome.attempts, summary.get("error")
+        )
         if settings.schedule.webhook_url:
             post_webhook(settings.schedule.webhook_url, {**summary, "attempts": outcome.attempts})
 
@@ -219,7 +236,12 @@ def build_scheduler(
         log.warning("skipped the run due at %s: the previous run is still going", due)
 
     scheduler.add_job(
-        job, trigger, id=JOB_ID, name="skillboard etl run", max_instances=1, coalesce=True,
+        job,
+        trigger,
+        id=JOB_ID,
+        name="skillboard etl run",
+        max_instances=1,
+        coalesce=True,
         misfire_grace_time=MISFIRE_GRACE_S,
     )
     scheduler.add_listener(skipped, EVENT_JOB_MAX_INSTANCES)
@@ -261,12 +283,15 @@ def run_schedule(
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         if stop.is_set():
-            log.warning("second %s: aborting the current run; the published snapshot stays "
-                        "as it was", signal.Signals(signum).name)
+            log.warning(
+                "second %s: aborting the current run; the published snapshot stays as it was",
+                signal.Signals(signum).name,
+            )
             os._exit(1)
         stop.set()
-        log.info("%s received: finishing the current run, then stopping",
-                 signal.Signals(signum).name)
+        log.info(
+            "%s received: finishing the current run, then stopping", signal.Signals(signum).name
+        )
         raise _StopRequested
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}

@@ -88,8 +88,12 @@ class InboxWatcher:
             return None
         # A failed run is not retried on every poll: a file that changes again triggers one.
         self._handled.update(seen)
-        log.info("run %s %s%s", summary.run_id, summary.status,
-                 f": {summary.error}" if summary.error else "")
+        log.info(
+            "run %s %s%s",
+            summary.run_id,
+            summary.status,
+            f": {summary.error}" if summary.error else "",
+        )
         return summary
 
     def step(self) -> RunSummary | None:

@@ -22,34 +22,74 @@ def layout(**_query: Any) -> Component:
     """The Coverage page."""
     if not components.snapshot_ready():
         return components.no_data_alert()
-    return html.Div([
-        html.H2("Skill coverage", className="page-title mb-3"),
-        components.note(None, ids.COVERAGE_NOTE),
-        dbc.Row([dbc.Col(components.chart_card(
-            ids.COVERAGE_HEATMAP, subtitle="Coverage % / target per team and required skill "
-            "(▼ below target); click a cell for the people"), lg=12)], className="g-3 mb-3"),
-        dbc.Row([
-            dbc.Col(components.chart_card(
-                ids.COVERAGE_GAPS, subtitle="People short of target; click a bar for the "
-                "people"), lg=6),
-            dbc.Col(components.chart_card(
-                ids.COVERAGE_TREND, subtitle="Coverage index at each month-end"), lg=6),
-        ], className="g-3 mb-3"),
-        dbc.Card([
-            dbc.CardHeader(html.Span("Single points of failure: required skills with exactly "
-                                     "one holder in the team", className="text-muted small")),
-            dbc.CardBody(components.data_grid(ids.COVERAGE_SPOF, height=300,
-                                              csv_name="single_points_of_failure.csv")),
-        ], className="mb-3"),
-        dbc.Offcanvas([
-            html.Div(id=ids.COVERAGE_DRILL_TITLE, className="mb-2"),
-            html.H6("Holds the skill", className="mt-2"),
-            components.data_grid(ids.COVERAGE_HOLDERS, height=260, csv_name="holders.csv"),
-            html.H6("Missing it", className="mt-3"),
-            components.data_grid(ids.COVERAGE_MISSING, height=260, csv_name="missing.csv"),
-        ], id=ids.COVERAGE_DRILL, title="Who holds it", placement="end", is_open=False,
-            style={"width": "640px"}),
-    ])
+    return html.Div(
+        [
+            html.H2("Skill coverage", className="page-title mb-3"),
+            components.note(None, ids.COVERAGE_NOTE),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.COVERAGE_HEATMAP,
+                            subtitle="Coverage % / target per team and required skill "
+                            "(▼ below target); click a cell for the people",
+                        ),
+                        lg=12,
+                    )
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.COVERAGE_GAPS,
+                            subtitle="People short of target; click a bar for the people",
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            ids.COVERAGE_TREND, subtitle="Coverage index at each month-end"
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        html.Span(
+                            "Single points of failure: required skills with exactly "
+                            "one holder in the team",
+                            className="text-muted small",
+                        )
+                    ),
+                    dbc.CardBody(
+                        components.data_grid(
+                            ids.COVERAGE_SPOF, height=300, csv_name="single_points_of_failure.csv"
+                        )
+                    ),
+                ],
+                className="mb-3",
+            ),
+            dbc.Offcanvas(
+                [
+                    html.Div(id=ids.COVERAGE_DRILL_TITLE, className="mb-2"),
+                    html.H6("Holds the skill", className="mt-2"),
+                    components.data_grid(ids.COVERAGE_HOLDERS, height=260, csv_name="holders.csv"),
+                    html.H6("Missing it", className="mt-3"),
+                    components.data_grid(ids.COVERAGE_MISSING, height=260, csv_name="missing.csv"),
+                ],
+                id=ids.COVERAGE_DRILL,
+                title="Who holds it",
+                placement="end",
+                is_open=False,
+                style={"width": "640px"},
+            ),
+        ]
+    )
 
 
 def _context(store: dict[str, Any] | None) -> tuple[Any, data.Scope, filters.Filters]:
@@ -65,8 +105,10 @@ def history_note(db: Any, scope: data.Scope, chosen: filters.Filters) -> str:
     past = chosen.as_of is not None and chosen.as_of != info.as_of
     if past and selection.team_type not in ("all", "department"):
         label = data.TEAM_TYPE_LABELS[selection.team_type]
-        return (f"Teams by {label} have no history: their coverage exists only for the "
-                f"snapshot date ({info.as_of}). Clear the as-of date to see them.")
+        return (
+            f"Teams by {label} have no history: their coverage exists only for the "
+            f"snapshot date ({info.as_of}). Clear the as-of date to see them."
+        )
     return ""
 
 
@@ -76,18 +118,21 @@ def heatmap(store: dict[str, Any] | None) -> tuple[go.Figure, str]:
     cells = data.coverage_cells(db, scope, chosen)
     note = history_note(db, scope, chosen)
     if cells.height == 0:
-        return figures.empty_figure(note or figures.NO_MATCH,
-                                    title="Coverage by team and skill"), note
+        return figures.empty_figure(
+            note or figures.NO_MATCH, title="Coverage by team and skill"
+        ), note
     as_of = data.resolve_as_of(db, chosen).isoformat()
-    return figures.coverage_heatmap(cells, data.k_anonymity(db),
-                                    title=f"Coverage by team and skill on {as_of}"), note
+    return figures.coverage_heatmap(
+        cells, data.k_anonymity(db), title=f"Coverage by team and skill on {as_of}"
+    ), note
 
 
 def gaps(store: dict[str, Any] | None) -> go.Figure:
     """Gap bars (people), biggest first."""
     db, scope, chosen = _context(store)
-    return figures.gap_bars(data.biggest_gaps(db, scope, chosen, limit=25),
-                            title="Gaps to target (people)")
+    return figures.gap_bars(
+        data.biggest_gaps(db, scope, chosen, limit=25), title="Gaps to target (people)"
+    )
 
 
 def trend(store: dict[str, Any] | None) -> go.Figure:
@@ -104,13 +149,15 @@ def spof(store: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[dict[
     except data.NotAllowed:
         return [], []
     if frame.height:
-        frame = frame.select("team_label", "skill_name", "required", "full_name",
-                             "employee_id")
+        frame = frame.select("team_label", "skill_name", "required", "full_name", "employee_id")
     return components.frame_records(frame), components.column_defs(frame)
 
 
-def drill(heat_click: dict[str, Any] | None, gap_click: dict[str, Any] | None,
-          store: dict[str, Any] | None) -> tuple[bool, Component, Any, Any, Any, Any]:
+def drill(
+    heat_click: dict[str, Any] | None,
+    gap_click: dict[str, Any] | None,
+    store: dict[str, Any] | None,
+) -> tuple[bool, Component, Any, Any, Any, Any]:
     """Open the drill-down for the clicked cell or bar: holders and people missing the skill.
 
     Returns:
@@ -129,18 +176,36 @@ def drill(heat_click: dict[str, Any] | None, gap_click: dict[str, Any] | None,
     labels = data.team_labels(db)
     team_label = labels.get((team_type, team), team)
     columns = ["full_name", "employee_id", "job_title", "department", "location"]
-    holders = people.filter(people["status"] == "holds").select(columns) if people.height \
-        else people
-    missing = people.filter(people["status"] == "missing").select(columns) if people.height \
-        else people
-    as_of = data.resolve_as_of(db, chosen).isoformat()
-    title = html.Div([
-        html.H5(f"{team_label} · {skill_name}"),
-        html.P(f"{holders.height} of {people.height} people whose role requires it hold it "
-               f"(as of {as_of}).", className="text-muted small mb-0", id="drill-summary"),
-    ])
-    return (True, title, components.frame_records(holders), components.column_defs(holders),
-            components.frame_records(missing), components.column_defs(missing))
+    holders = (
+        people.filter(people["status"] == "holds").select(columns) if people.height else people
+    )
+    missing = (
+        people.filter(people["status"] == "missing").select(columns) if people.height else people
+    )
+    info = data.snapshot_info(db)
+    past = chosen.as_of is not None and chosen.as_of != info.as_of
+    title = html.Div(
+        [
+            html.H5(f"{team_label} · {skill_name}"),
+            html.P(
+                f"{holders.height} of {people.height} people whose role requires it hold it "
+                f"(as of {info.as_of}).",
+                className="text-muted small mb-0",
+                id="drill-summary",
+            ),
+            html.P("People lists exist for the snapshot date only.", className="small mb-0")
+            if past
+            else None,
+        ]
+    )
+    return (
+        True,
+        title,
+        components.frame_records(holders),
+        components.column_defs(holders),
+        components.frame_records(missing),
+        components.column_defs(missing),
+    )
 
 
 def clicked_key(click: dict[str, Any] | None) -> tuple[str, str, str, str] | None:
@@ -155,19 +220,27 @@ def clicked_key(click: dict[str, Any] | None) -> tuple[str, str, str, str] | Non
 
 def register(app: dash.Dash) -> None:
     """Register the page and wire its callbacks to ``app``."""
-    dash.register_page(__name__, path=PATH, name="Coverage", title="Skillboard · Coverage",
-                       layout=layout, order=1)
+    components.register_page(
+        __name__, path=PATH, name="Coverage", title="Skillboard · Coverage", layout=layout, order=1
+    )
     store = Input(ids.FILTERS_STORE, "data")
-    app.callback(Output(ids.COVERAGE_HEATMAP, "figure"), Output(ids.COVERAGE_NOTE, "children"),
-                 store)(components.guarded(heatmap))
+    app.callback(
+        Output(ids.COVERAGE_HEATMAP, "figure"), Output(ids.COVERAGE_NOTE, "children"), store
+    )(components.guarded(heatmap))
     app.callback(Output(ids.COVERAGE_GAPS, "figure"), store)(components.guarded(gaps))
     app.callback(Output(ids.COVERAGE_TREND, "figure"), store)(components.guarded(trend))
-    app.callback(Output(ids.COVERAGE_SPOF, "rowData"), Output(ids.COVERAGE_SPOF, "columnDefs"),
-                 store)(components.guarded(spof))
     app.callback(
-        Output(ids.COVERAGE_DRILL, "is_open"), Output(ids.COVERAGE_DRILL_TITLE, "children"),
-        Output(ids.COVERAGE_HOLDERS, "rowData"), Output(ids.COVERAGE_HOLDERS, "columnDefs"),
-        Output(ids.COVERAGE_MISSING, "rowData"), Output(ids.COVERAGE_MISSING, "columnDefs"),
-        Input(ids.COVERAGE_HEATMAP, "clickData"), Input(ids.COVERAGE_GAPS, "clickData"),
-        dash.State(ids.FILTERS_STORE, "data"), prevent_initial_call=True,
+        Output(ids.COVERAGE_SPOF, "rowData"), Output(ids.COVERAGE_SPOF, "columnDefs"), store
+    )(components.guarded(spof))
+    app.callback(
+        Output(ids.COVERAGE_DRILL, "is_open"),
+        Output(ids.COVERAGE_DRILL_TITLE, "children"),
+        Output(ids.COVERAGE_HOLDERS, "rowData"),
+        Output(ids.COVERAGE_HOLDERS, "columnDefs"),
+        Output(ids.COVERAGE_MISSING, "rowData"),
+        Output(ids.COVERAGE_MISSING, "columnDefs"),
+        Input(ids.COVERAGE_HEATMAP, "clickData"),
+        Input(ids.COVERAGE_GAPS, "clickData"),
+        dash.State(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
     )(components.guarded(drill))

@@ -3,7 +3,7 @@ rows with reasons, unmatched badge awards by identity type, and the snapshot's a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash
 import dash_bootstrap_components as dbc
@@ -26,25 +26,39 @@ def layout(**_query: Any) -> Component:
         return components.no_data_alert()
 
     def section(title: str, grid_id: str, csv: str, height: int = 300) -> dbc.Card:
-        return dbc.Card([
-            dbc.CardHeader(html.Span(title, className="fw-semibold")),
-            dbc.CardBody(components.data_grid(grid_id, height=height, csv_name=csv)),
-        ], className="mb-3")
+        return dbc.Card(
+            [
+                dbc.CardHeader(html.Span(title, className="fw-semibold")),
+                dbc.CardBody(components.data_grid(grid_id, height=height, csv_name=csv)),
+            ],
+            className="mb-3",
+        )
 
-    return html.Div([
-        html.H2("Data quality", className="page-title mb-1"),
-        html.Div(id=ids.DATA_FRESHNESS, className="mb-3"),
-        section("ETL runs", ids.DATA_RUNS, "etl_runs.csv", 260),
-        section("Inbox files: loader, status, counts and errors", ids.DATA_FILES, "files.csv"),
-        section("Quarantined rows and their reasons", ids.DATA_QUARANTINE, "quarantine.csv"),
-        dbc.Row([
-            dbc.Col(components.chart_card(ids.DATA_UNMATCHED_CHART,
-                                          subtitle="Awards kept but matched to no employee"),
-                    lg=5),
-            dbc.Col(section("Unmatched badge awards", ids.DATA_UNMATCHED, "unmatched.csv",
-                            360), lg=7),
-        ], className="g-3"),
-    ])
+    return html.Div(
+        [
+            html.H2("Data quality", className="page-title mb-1"),
+            html.Div(id=ids.DATA_FRESHNESS, className="mb-3"),
+            section("ETL runs", ids.DATA_RUNS, "etl_runs.csv", 260),
+            section("Inbox files: loader, status, counts and errors", ids.DATA_FILES, "files.csv"),
+            section("Quarantined rows and their reasons", ids.DATA_QUARANTINE, "quarantine.csv"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.DATA_UNMATCHED_CHART,
+                            subtitle="Awards kept but matched to no employee",
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        section("Unmatched badge awards", ids.DATA_UNMATCHED, "unmatched.csv", 360),
+                        lg=7,
+                    ),
+                ],
+                className="g-3",
+            ),
+        ]
+    )
 
 
 def _db(store: dict[str, Any] | None) -> Any:
@@ -86,26 +100,52 @@ def freshness(store: dict[str, Any] | None) -> Component:
     """Snapshot age and run."""
     info = data.snapshot_info(_db(store))
     age = info.age()
-    return dbc.Row([
-        dbc.Col(components.kpi_card("Snapshot age", shell.human_age(age) if age else "—",
-                                    f"built {info.built_at:%Y-%m-%d %H:%M} UTC"
-                                    if info.built_at else ""), md=3),
-        dbc.Col(components.kpi_card("Data as of", str(info.as_of or "—"),
-                                    "latest roster snapshot date"), md=3),
-        dbc.Col(components.kpi_card("Published by run", str(info.run_id or "—"),
-                                    "see ETL runs below"), md=3),
-    ], className="g-3")
+    return cast(
+        Component,
+        dbc.Row(
+            [
+                dbc.Col(
+                    components.kpi_card(
+                        "Snapshot age",
+                        shell.human_age(age) if age else "—",
+                        f"built {info.built_at:%Y-%m-%d %H:%M} UTC" if info.built_at else "",
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    components.kpi_card(
+                        "Data as of", str(info.as_of or "—"), "latest roster snapshot date"
+                    ),
+                    md=3,
+                ),
+                dbc.Col(
+                    components.kpi_card(
+                        "Published by run", str(info.run_id or "—"), "see ETL runs below"
+                    ),
+                    md=3,
+                ),
+            ],
+            className="g-3",
+        ),
+    )
 
 
 def register(app: dash.Dash) -> None:
     """Register the page and wire its callbacks to ``app``."""
-    dash.register_page(__name__, path=PATH, name="Data", title="Skillboard · Data",
-                       layout=layout, order=4)
+    components.register_page(
+        __name__, path=PATH, name="Data", title="Skillboard · Data", layout=layout, order=4
+    )
     store = Input(ids.FILTERS_STORE, "data")
-    for grid_id, function in ((ids.DATA_RUNS, runs), (ids.DATA_FILES, files),
-                              (ids.DATA_QUARANTINE, quarantine), (ids.DATA_UNMATCHED, unmatched)):
+    for grid_id, function in (
+        (ids.DATA_RUNS, runs),
+        (ids.DATA_FILES, files),
+        (ids.DATA_QUARANTINE, quarantine),
+        (ids.DATA_UNMATCHED, unmatched),
+    ):
         app.callback(Output(grid_id, "rowData"), Output(grid_id, "columnDefs"), store)(
-            components.guarded(function))
+            components.guarded(function)
+        )
     app.callback(Output(ids.DATA_UNMATCHED_CHART, "figure"), store)(
-        components.guarded(unmatched_chart))
+        components.guarded(unmatched_chart)
+    )
     app.callback(Output(ids.DATA_FRESHNESS, "children"), store)(components.guarded(freshness))

@@ -8,7 +8,7 @@ says what it is: an association, not a cause.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash
 import dash_bootstrap_components as dbc
@@ -27,28 +27,57 @@ def layout(**_query: Any) -> Component:
     """The Retention page."""
     if not components.snapshot_ready():
         return components.no_data_alert()
-    return html.Div([
-        html.H2("Retention", className="page-title mb-1"),
-        dbc.Alert([html.Strong("Association, not causation. "),
-                   "People who earn badges may differ from those who do not in ways the data "
-                   "do not show. Time before a first badge counts as not badged, so badge "
-                   "holders are not credited with the time they needed to earn one."],
-                  color="warning", className="py-2 small"),
-        html.Div(id=ids.RETENTION_SUMMARY, className="mb-3"),
-        dbc.Row([
-            dbc.Col(components.chart_card(
-                ids.RETENTION_RATES, subtitle="Annualised attrition, 24 months to the snapshot "
-                "date"), lg=6),
-            dbc.Col(components.chart_card(
-                ids.RETENTION_FOREST, subtitle="Below 1: badge holders left less often"), lg=6),
-        ], className="g-3 mb-3"),
-        dbc.Row([
-            dbc.Col(components.chart_card(
-                ids.RETENTION_KM, subtitle="Share still employed by months of tenure"), lg=6),
-            dbc.Col(components.chart_card(
-                ids.RETENTION_ATTRITION, subtitle="Leavers per month"), lg=6),
-        ], className="g-3"),
-    ])
+    return html.Div(
+        [
+            html.H2("Retention", className="page-title mb-1"),
+            dbc.Alert(
+                [
+                    html.Strong("Association, not causation. "),
+                    "People who earn badges may differ from those who do not in ways the data "
+                    "do not show. Time before a first badge counts as not badged, so badge "
+                    "holders are not credited with the time they needed to earn one.",
+                ],
+                color="warning",
+                className="py-2 small",
+            ),
+            html.Div(id=ids.RETENTION_SUMMARY, className="mb-3"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.RETENTION_RATES,
+                            subtitle="Annualised attrition, 24 months to the snapshot date",
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            ids.RETENTION_FOREST, subtitle="Below 1: badge holders left less often"
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.RETENTION_KM, subtitle="Share still employed by months of tenure"
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        components.chart_card(
+                            ids.RETENTION_ATTRITION, subtitle="Leavers per month"
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3",
+            ),
+        ]
+    )
 
 
 def _context(store: dict[str, Any] | None) -> tuple[Any, data.Scope, filters.Filters]:
@@ -60,8 +89,7 @@ def _context(store: dict[str, Any] | None) -> tuple[Any, data.Scope, filters.Fil
 def rates(store: dict[str, Any] | None) -> go.Figure:
     """Annualised attrition by group (departments when unfiltered)."""
     db, scope, chosen = _context(store)
-    return figures.attrition_rates(data.attrition_by_group(db, scope, chosen),
-                                   data.k_anonymity(db))
+    return figures.attrition_rates(data.attrition_by_group(db, scope, chosen), data.k_anonymity(db))
 
 
 def forest(store: dict[str, Any] | None) -> go.Figure:
@@ -84,8 +112,7 @@ def curves(store: dict[str, Any] | None) -> go.Figure:
 def monthly(store: dict[str, Any] | None) -> go.Figure:
     """Leavers per month for the selection."""
     db, scope, chosen = _context(store)
-    return figures.attrition_trend(data.attrition_trend(db, scope, chosen),
-                                   data.k_anonymity(db))
+    return figures.attrition_trend(data.attrition_trend(db, scope, chosen), data.k_anonymity(db))
 
 
 def summary(store: dict[str, Any] | None) -> Component:
@@ -94,8 +121,9 @@ def summary(store: dict[str, Any] | None) -> Component:
     frame = data.retention_summary(db, scope, chosen, group_by_default="all")
     k = data.k_anonymity(db)
     if frame.height != 1:
-        return html.Div(f"{frame.height} groups selected: see the forest plot.",
-                        className="page-note")
+        return html.Div(
+            f"{frame.height} groups selected: see the forest plot.", className="page-note"
+        )
     row = frame.row(0, named=True)
 
     def ratio(name: str) -> str:
@@ -107,24 +135,45 @@ def summary(store: dict[str, Any] | None) -> Component:
         interval = f" (95% CI {low:.2f}–{high:.2f})" if low is not None and high else ""
         return f"{row[name]:.2f}×{interval}"
 
-    return dbc.Row([
-        dbc.Col(components.kpi_card(
-            "Rate ratio, badged / not badged", ratio("rate_ratio"),
-            f"{row['team_label']}; association, not causation",
-            tooltip="Leavers per person-year while badged ÷ while not yet badged; "
-                    "95% CI exp(ln RR ± 1.96 √(1/a + 1/b))"), md=4),
-        dbc.Col(components.kpi_card(
-            "Cox hazard ratio", ratio("hazard_ratio"),
-            row.get("hazard_ratio_note") or "adjusted for department and tenure band",
-            tooltip="Cox proportional hazards with the badge as a time-varying exposure"),
-            md=4),
-    ], className="g-3")
+    return cast(
+        Component,
+        dbc.Row(
+            [
+                dbc.Col(
+                    components.kpi_card(
+                        "Rate ratio, badged / not badged",
+                        ratio("rate_ratio"),
+                        f"{row['team_label']}; association, not causation",
+                        tooltip="Leavers per person-year while badged ÷ while not yet badged; "
+                        "95% CI exp(ln RR ± 1.96 √(1/a + 1/b))",
+                    ),
+                    md=4,
+                ),
+                dbc.Col(
+                    components.kpi_card(
+                        "Cox hazard ratio",
+                        ratio("hazard_ratio"),
+                        row.get("hazard_ratio_note") or "adjusted for department and tenure band",
+                        tooltip="Cox proportional hazards, badge as a time-varying exposure",
+                    ),
+                    md=4,
+                ),
+            ],
+            className="g-3",
+        ),
+    )
 
 
 def register(app: dash.Dash) -> None:
     """Register the page and wire its callbacks to ``app``."""
-    dash.register_page(__name__, path=PATH, name="Retention", title="Skillboard · Retention",
-                       layout=layout, order=3)
+    components.register_page(
+        __name__,
+        path=PATH,
+        name="Retention",
+        title="Skillboard · Retention",
+        layout=layout,
+        order=3,
+    )
     store = Input(ids.FILTERS_STORE, "data")
     app.callback(Output(ids.RETENTION_RATES, "figure"), store)(components.guarded(rates))
     app.callback(Output(ids.RETENTION_FOREST, "figure"), store)(components.guarded(forest))

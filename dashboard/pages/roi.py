@@ -17,56 +17,133 @@ from dashboard import components, data, figures, filters, ids, whatif
 from dashboard.snapshot import current_snapshot
 
 PATH = "/roi"
-TABLE_COLUMNS = ("program_name", "learners", "person_years", "costs", "learner_leavers",
-                 "comparison_rate_per_py", "avoided_leavers", "benefit", "roi_pct",
-                 "roi_pct_low", "roi_pct_high", "suppressed")
+TABLE_COLUMNS = (
+    "program_name",
+    "learners",
+    "person_years",
+    "costs",
+    "learner_leavers",
+    "comparison_rate_per_py",
+    "avoided_leavers",
+    "benefit",
+    "roi_pct",
+    "roi_pct_low",
+    "roi_pct_high",
+    "suppressed",
+)
 
 
 def layout(**_query: Any) -> Component:
     """The Training ROI page."""
     if not components.snapshot_ready():
         return components.no_data_alert()
-    return html.Div([
-        html.H2("Training ROI", className="page-title mb-1"),
-        html.P("Phillips level 5, per programme, organisation-wide (the global filters do not "
-               "narrow it). Association, not causation: learners may differ from the comparison "
-               "group in ways the data do not show.", className="page-note"),
-        dbc.Row([
-            dbc.Col(components.chart_card(
-                ids.ROI_CHART, subtitle="ROI % with 95% interval; green ≥ 0"), lg=8),
-            dbc.Col(dbc.Card([
-                dbc.CardHeader(html.Span("Assumptions (what-if)", className="fw-semibold")),
-                dbc.CardBody([
-                    dbc.Label("Replacement cost, share of annual salary", html_for=ids.ROI_SHARE),
-                    dbc.InputGroup([dbc.Input(id=ids.ROI_SHARE, type="number", min=0, max=3,
-                                              step=0.01, debounce=True),
-                                    dbc.InputGroupText("× salary")], className="mb-3"),
-                    dbc.Label("Loaded hourly rate of learning time", html_for=ids.ROI_RATE),
-                    dbc.InputGroup([dbc.Input(id=ids.ROI_RATE, type="number", min=0, step=1,
-                                              debounce=True),
-                                    dbc.InputGroupText("per hour")], className="mb-3"),
-                    dbc.Button("Back to the ETL's assumptions", id=ids.ROI_RESET, size="sm",
-                               color="secondary", outline=True),
-                    html.Div(id=ids.ROI_ASSUMPTIONS, className="small text-muted mt-3"),
-                ]),
-            ], className="h-100"), lg=4),
-        ], className="g-3 mb-3"),
-        dbc.Card([
-            dbc.CardHeader(html.Span("Per programme: costs = learners × cost per learner + "
-                                     "learning hours × hourly rate; benefit = avoided leavers × "
-                                     "replacement cost", className="text-muted small")),
-            dbc.CardBody(components.data_grid(ids.ROI_TABLE, height=320,
-                                              csv_name="training_roi.csv")),
-        ]),
-    ])
+    return html.Div(
+        [
+            html.H2("Training ROI", className="page-title mb-1"),
+            html.P(
+                "Phillips level 5, per programme, organisation-wide (the global filters do not "
+                "narrow it). Association, not causation: learners may differ from the comparison "
+                "group in ways the data do not show.",
+                className="page-note",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.chart_card(
+                            ids.ROI_CHART, subtitle="ROI % with 95% interval; green ≥ 0"
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    html.Span("Assumptions (what-if)", className="fw-semibold")
+                                ),
+                                dbc.CardBody(
+                                    [
+                                        dbc.Label(
+                                            "Replacement cost, share of annual salary",
+                                            html_for=ids.ROI_SHARE,
+                                        ),
+                                        dbc.InputGroup(
+                                            [
+                                                dbc.Input(
+                                                    id=ids.ROI_SHARE,
+                                                    type="number",
+                                                    min=0,
+                                                    max=3,
+                                                    step=0.01,
+                                                    debounce=True,
+                                                ),
+                                                dbc.InputGroupText("× salary"),
+                                            ],
+                                            className="mb-3",
+                                        ),
+                                        dbc.Label(
+                                            "Loaded hourly rate of learning time",
+                                            html_for=ids.ROI_RATE,
+                                        ),
+                                        dbc.InputGroup(
+                                            [
+                                                dbc.Input(
+                                                    id=ids.ROI_RATE,
+                                                    type="number",
+                                                    min=0,
+                                                    step=1,
+                                                    debounce=True,
+                                                ),
+                                                dbc.InputGroupText("per hour"),
+                                            ],
+                                            className="mb-3",
+                                        ),
+                                        dbc.Button(
+                                            "Back to the ETL's assumptions",
+                                            id=ids.ROI_RESET,
+                                            size="sm",
+                                            color="secondary",
+                                            outline=True,
+                                        ),
+                                        html.Div(
+                                            id=ids.ROI_ASSUMPTIONS,
+                                            className="small text-muted mt-3",
+                                        ),
+                                    ]
+                                ),
+                            ],
+                            className="h-100",
+                        ),
+                        lg=4,
+                    ),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        html.Span(
+                            "Per programme: costs = learners × cost per learner + "
+                            "learning hours × hourly rate; benefit = avoided leavers × "
+                            "replacement cost",
+                            className="text-muted small",
+                        )
+                    ),
+                    dbc.CardBody(
+                        components.data_grid(ids.ROI_TABLE, height=320, csv_name="training_roi.csv")
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def _frame(store: dict[str, Any] | None) -> tuple[pl.DataFrame, int]:
     if store is None:
         raise PreventUpdate
     db = current_snapshot()
-    return data.training_roi(db, data.current_scope(), filters.from_store(store)), \
-        data.k_anonymity(db)
+    return data.training_roi(db, data.current_scope(), filters.from_store(store)), data.k_anonymity(
+        db
+    )
 
 
 def defaults(store: dict[str, Any] | None, _reset: int | None) -> tuple[float, float]:
@@ -76,8 +153,9 @@ def defaults(store: dict[str, Any] | None, _reset: int | None) -> tuple[float, f
     return values[whatif.SHARE], values[whatif.RATE]
 
 
-def update(share: float | None, rate: float | None, store: dict[str, Any] | None
-           ) -> tuple[go.Figure, list[dict[str, Any]], list[dict[str, Any]], Component]:
+def update(
+    share: float | None, rate: float | None, store: dict[str, Any] | None
+) -> tuple[go.Figure, list[dict[str, Any]], list[dict[str, Any]], Component]:
     """ROI chart, table and assumptions text under the chosen assumptions."""
     frame, k = _frame(store)
     base = whatif.assumptions(frame)
@@ -86,19 +164,30 @@ def update(share: float | None, rate: float | None, store: dict[str, Any] | None
     changed = (share, rate) != (base[whatif.SHARE], base[whatif.RATE])
     shown = whatif.recompute_roi(frame, share, rate) if changed and frame.height else frame
     title = "Training ROI by programme" + (" (what-if)" if changed else "")
-    table = shown.select([c for c in TABLE_COLUMNS if c in shown.columns]) if shown.height \
-        else shown
+    table = (
+        shown.select([c for c in TABLE_COLUMNS if c in shown.columns]) if shown.height else shown
+    )
     table = table.with_columns(pl.col(pl.Float64).round(2)) if table.height else table
-    text = html.Div([
-        html.Div(f"Replacement cost: {share:.2f} × annual salary"
-                 + (f" (ETL: {base[whatif.SHARE]:.2f})" if changed else "")),
-        html.Div(f"Hourly rate: {rate:,.2f} per hour"
-                 + (f" (ETL: {base[whatif.RATE]:,.2f})" if changed else "")),
-        html.Div(f"Analysis window: {_window(frame)}"),
-        html.Div(f"Programmes with fewer than {k} learners are hidden."),
-    ])
-    return (figures.roi_chart(shown, k, title=title), components.frame_records(table),
-            components.column_defs(table), text)
+    text = html.Div(
+        [
+            html.Div(
+                f"Replacement cost: {share:.2f} × annual salary"
+                + (f" (ETL: {base[whatif.SHARE]:.2f})" if changed else "")
+            ),
+            html.Div(
+                f"Hourly rate: {rate:,.2f} per hour"
+                + (f" (ETL: {base[whatif.RATE]:,.2f})" if changed else "")
+            ),
+            html.Div(f"Analysis window: {_window(frame)}"),
+            html.Div(f"Programmes with fewer than {k} learners are hidden."),
+        ]
+    )
+    return (
+        figures.roi_chart(shown, k, title=title),
+        components.frame_records(table),
+        components.column_defs(table),
+        text,
+    )
 
 
 def _window(frame: pl.DataFrame) -> str:
@@ -109,12 +198,26 @@ def _window(frame: pl.DataFrame) -> str:
 
 def register(app: dash.Dash) -> None:
     """Register the page and wire its callbacks to ``app``."""
-    dash.register_page(__name__, path=PATH, name="Training ROI",
-                       title="Skillboard · Training ROI", layout=layout, order=2)
-    app.callback(Output(ids.ROI_SHARE, "value"), Output(ids.ROI_RATE, "value"),
-                 Input(ids.FILTERS_STORE, "data"), Input(ids.ROI_RESET, "n_clicks"))(
-        components.guarded(defaults))
-    app.callback(Output(ids.ROI_CHART, "figure"), Output(ids.ROI_TABLE, "rowData"),
-                 Output(ids.ROI_TABLE, "columnDefs"), Output(ids.ROI_ASSUMPTIONS, "children"),
-                 Input(ids.ROI_SHARE, "value"), Input(ids.ROI_RATE, "value"),
-                 Input(ids.FILTERS_STORE, "data"))(components.guarded(update))
+    components.register_page(
+        __name__,
+        path=PATH,
+        name="Training ROI",
+        title="Skillboard · Training ROI",
+        layout=layout,
+        order=2,
+    )
+    app.callback(
+        Output(ids.ROI_SHARE, "value"),
+        Output(ids.ROI_RATE, "value"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.ROI_RESET, "n_clicks"),
+    )(components.guarded(defaults))
+    app.callback(
+        Output(ids.ROI_CHART, "figure"),
+        Output(ids.ROI_TABLE, "rowData"),
+        Output(ids.ROI_TABLE, "columnDefs"),
+        Output(ids.ROI_ASSUMPTIONS, "children"),
+        Input(ids.ROI_SHARE, "value"),
+        Input(ids.ROI_RATE, "value"),
+        Input(ids.FILTERS_STORE, "data"),
+    )(components.guarded(update))

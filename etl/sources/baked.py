@@ -254,7 +254,11 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
         raise
     except _NotBaked as exc:
         raise FileRejected(f"{path.name}: {exc}") from exc
-    except Exception as exc:  # the run must go on: any surprise becomes a reason, not a crash
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
+        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
+        # which derives from BaseException (seen with 150,000-character cells).
         raise FileRejected(
             f"{path.name} could not be read as a baked badge ({type(exc).__name__}: {exc})"
         ) from exc

@@ -144,6 +144,9 @@ _LABELS = {
 class CredentialInvalid(ValueError):
     """A credential that cannot be counted as an award; the message says why."""
 
+    raw_text: str | None = None
+    """For an NDJSON line that is not JSON: the line (cut at 10,000 characters), for quarantine."""
+
 
 # --------------------------------------------------------------------------------------------
 # detection
@@ -250,7 +253,9 @@ def _ndjson_items(
         try:
             yield row, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield row, CredentialInvalid(f"line is not valid JSON ({exc})")
+            bad_line = CredentialInvalid(f"line is not valid JSON ({exc})")
+            bad_line.raw_text = line[:10_000].decode("utf-8", errors="replace")
+            yield row, bad_line
 
 
 # --------------------------------------------------------------------------------------------
@@ -920,7 +925,7 @@ def _raw(item: Any) -> dict[str, Any]:
     if isinstance(item, dict):
         return item
     if isinstance(item, CredentialInvalid):
-        return {}
+        return {"line": item.raw_text} if item.raw_text is not None else {}
     return {"value": item if isinstance(item, str) else repr(item)[:2000]}
 
 
@@ -1042,7 +1047,11 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
         return load_items(split_items(data, path.name), ctx, path)
     except FileRejected:
         raise
-    except Exception as exc:  # the run must go on: any surprise becomes a reason, not a crash
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
+        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
+        # which derives from BaseException (seen with 150,000-character cells).
         raise FileRejected(
             f"{path.name} could not be read as Open Badges 3.0 ({type(exc).__name__}: {exc})"
         ) from exc

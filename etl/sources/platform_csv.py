@@ -172,6 +172,9 @@ def detect(probe: Probe) -> bool:
     if not header:
         return False
     headers = {normalise_header(h) for h in header}
+    mapping = probe.settings.badges.columns if probe.settings is not None else {}
+    if mapping and {normalise_header(h) for h in mapping.values()} <= headers:
+        return True
     return _matches_credly(headers) or _matches_canvas(headers) or _looks_like_badge_export(headers)
 
 
@@ -664,7 +667,11 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
         return _load(path, ctx)
     except FileRejected:
         raise
-    except Exception as exc:  # the run must go on: any surprise becomes a reason, not a crash
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
+        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
+        # which derives from BaseException (seen with 150,000-character cells).
         raise FileRejected(
             f"{path.name} could not be read as a badge-platform export "
             f"({type(exc).__name__}: {exc})"

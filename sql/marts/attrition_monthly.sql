@@ -4,8 +4,8 @@
 -- on the day before. Months run from the earlier of the first roster snapshot's month and the
 -- analysis window's first month, to the as-of month.
 --
--- Headcounts are read from team_active_counts (running sums over team intervals) at each month
--- boundary with an as-of join, so the cost grows with intervals, not people x days.
+-- Headcounts are running sums of +1/-1 events at the ends of team_intervals, bucketed to month
+-- boundaries, so the cost grows with intervals and months, never with people x days.
 with params as (
     select p.as_of, p.window_start from stg_params as p
 ),
@@ -32,24 +32,69 @@ months as (
     ) as m(month_start)
 ),
 
+first_month as (
+    select min(m.month) as month from months as m
+),
+
+events as (
+    select t.team_type, t.team, t.valid_from as day, 1 as delta
+    from team_intervals as t
+    union all
+    select t.team_type, t.team, t.valid_to as day, -1 as delta
+    from team_intervals as t
+    where t.valid_to is not null
+),
+
+bucketed as (
+    -- Active on day d = sum of the deltas dated <= d. An event on day x counts from the first
+    -- month whose first day is >= x (start counts) and from x's own month (end counts, whose
+    -- boundary is the month's last day); events before the first month count from it.
+    select
+        e.team_type,
+        e.team,
+        greatest(
+            cast(date_trunc('month', e.day - 1) + interval 1 month as date), first_month.month
+        ) as start_month,
+        greatest(cast(date_trunc('month', e.day) as date), first_month.month) as end_month,
+        e.delta
+    from events as e
+    cross join first_month
+    cross join params
+    where e.day <= params.as_of
+),
+
+start_changes as (
+    select b.team_type, b.team, b.start_month as month, sum(b.delta) as delta
+    from bucketed as b
+    group by b.team_type, b.team, b.start_month
+),
+
+end_changes as (
+    select b.team_type, b.team, b.end_month as month, sum(b.delta) as delta
+    from bucketed as b
+    group by b.team_type, b.team, b.end_month
+),
+
 grid as (
     select t.team_type, t.team, m.month, m.month_last
     from teams as t
     cross join months as m
 ),
 
-with_start as (
-    select g.*, coalesce(r.active, 0) as headcount_start
-    from grid as g
-    asof left join team_active_counts as r
-        on r.team_type = g.team_type and r.team = g.team and r.day <= g.month
-),
-
 with_end as (
-    select s.*, coalesce(r.active, 0) as headcount_end
-    from with_start as s
-    asof left join team_active_counts as r
-        on r.team_type = s.team_type and r.team = s.team and r.day <= s.month_last
+    select
+        g.*,
+        sum(coalesce(sc.delta, 0)) over w as headcount_start,
+        sum(coalesce(ec.delta, 0)) over w as headcount_end
+    from grid as g
+    left join start_changes as sc
+        on sc.team_type = g.team_type and sc.team = g.team and sc.month = g.month
+    left join end_changes as ec
+        on ec.team_type = g.team_type and ec.team = g.team and ec.month = g.month
+    window w as (
+        partition by g.team_type, g.team order by g.month
+        rows between unbounded preceding and current row
+    )
 ),
 
 leaving as (
@@ -76,8 +121,8 @@ final as (
         w.month_last,
         w.team_type,
         w.team,
-        w.headcount_start,
-        w.headcount_end,
+        cast(w.headcount_start as bigint) as headcount_start,
+        cast(w.headcount_end as bigint) as headcount_end,
         coalesce(l.leavers, 0) as leavers,
         coalesce(l.voluntary_leavers, 0) as voluntary_leavers,
         coalesce(l.regrettable_leavers, 0) as regrettable_leavers,

@@ -11,7 +11,7 @@ with people as (
             or list_contains($job_family::varchar[], x.job_family))
         and (len($team::varchar[]) = 0 or x.employee_id in (
             select o.employee_id
-            from org_members_on_dates as o
+            from org_members_on_as_of as o
             where o.as_of = x.as_of and list_contains($team::varchar[], o.org_manager_id)
         ))
 ),

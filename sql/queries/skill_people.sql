@@ -1,9 +1,9 @@
 -- Drill-down: the people of one team whose role requires one skill on $as_of, each marked as
 -- holding it (at or above the required level) or missing it. requirement_people is the mart
--- the coverage counts come from, so the list always matches the heatmap cell.
+-- the coverage counts come from (snapshot date only), so the list matches the heatmap cell.
 with team_members as (
     select o.employee_id
-    from org_members_on_dates as o
+    from org_members_on_as_of as o
     where o.as_of = $as_of and o.org_manager_id = $team
 ),
 
@@ -18,7 +18,7 @@ final as (
         r.held_level,
         case when r.holds then 'holds' else 'missing' end as status
     from requirement_people as r
-    left join people_on_dates as p on p.as_of = r.as_of and p.employee_id = r.employee_id
+    left join people_on_as_of as p on p.as_of = r.as_of and p.employee_id = r.employee_id
     where r.as_of = $as_of
         and r.skill_id = $skill_id
         and case $team_type

@@ -58,8 +58,9 @@ def test_callbacks_wait_for_the_shell_to_read_the_url(app: dash.Dash) -> None:
 
 def test_coverage_drill_down_from_a_heatmap_click(app: dash.Dash) -> None:
     click = {"points": [{"customdata": ["department", "Engineering", "SK1", "Python"]}]}
-    result = _triggered(f"{ids.COVERAGE_HEATMAP}.clickData",
-                        lambda: coverage.drill(click, None, STORE))
+    result = _triggered(
+        f"{ids.COVERAGE_HEATMAP}.clickData", lambda: coverage.drill(click, None, STORE)
+    )
     is_open, _title, holders, _, missing, _ = result
     assert is_open
     assert sorted(r["employee_id"] for r in holders) == ["N1", "N2", "N3", "N4"]
@@ -67,8 +68,7 @@ def test_coverage_drill_down_from_a_heatmap_click(app: dash.Dash) -> None:
 
 
 def test_heatmap_note_explains_missing_history(app: dash.Dash) -> None:
-    store = filters.to_store(filters.Filters(location=("London",),
-                                             as_of=dt.date(2026, 9, 30)))
+    store = filters.to_store(filters.Filters(location=("London",), as_of=dt.date(2026, 9, 30)))
     fig, note = coverage.heatmap(store)
     assert "no history" in note
     assert fig.layout.annotations[0].text == note
@@ -92,8 +92,10 @@ def test_retention_summary_shows_rate_ratio_with_interval(app: dash.Dash) -> Non
 
 def test_data_page_lists_quarantine_reasons(app: dash.Dash) -> None:
     rows, columns = data_page.quarantine(STORE)
-    assert [r["reason"] for r in rows] == ["hire_date '2015-04-31' is not a date",
-                                           "employee_id is empty"]
+    assert [r["reason"] for r in rows] == [
+        "hire_date '2015-04-31' is not a date",
+        "employee_id is empty",
+    ]
     assert {c["field"] for c in columns} >= {"path", "row_number", "reason"}
 
 
@@ -106,8 +108,12 @@ def test_csv_download_has_the_charts_rows(app: dash.Dash) -> None:
 
 
 def test_url_fills_the_filter_dropdowns(app: dash.Dash) -> None:
-    result = _triggered(f"{ids.URL}.search", lambda: shell.options_and_values(
-        "?department=Sales&department=Legal&as_of=2026-09-30", None))
+    result = _triggered(
+        f"{ids.URL}.search",
+        lambda: shell.options_and_values(
+            "?department=Sales&department=Legal&as_of=2026-09-30", None
+        ),
+    )
     department_options, values, as_of = result[0], result[5], result[-1]
     assert {o["value"] for o in department_options} == {"Engineering", "Legal", "Sales"}
     assert values == ["Sales", "Legal"]

@@ -51,7 +51,8 @@ def test_team_filter_keeps_the_managers_whole_org(db: Snapshot) -> None:
 def test_filters_combine_for_people_counts(db: Snapshot) -> None:
     """London and Engineering: only N7 (1 person, hidden as fewer than 5)."""
     frame = data.headcount_by_department(
-        db, EVERYONE, Filters(department=("Engineering",), location=("London",)))
+        db, EVERYONE, Filters(department=("Engineering",), location=("London",))
+    )
     assert frame["suppressed"].to_list() == [True]
     assert data.headcount_total(frame) is None
 
@@ -65,7 +66,8 @@ def test_coverage_cells_follow_department_filter_and_framework(db: Snapshot) -> 
     """Engineering needs SK1 (ESCO): 4 of 7 hold it, coverage 4/7, gap ceil(0.8 × 7) − 4 = 2."""
     cells = data.coverage_cells(db, EVERYONE, Filters(framework=("ESCO",)))
     assert cells.select("team", "skill_id", "holders", "required", "gap_people").rows() == [
-        ("Engineering", "SK1", 4, 7, 2)]
+        ("Engineering", "SK1", 4, 7, 2)
+    ]
     assert cells["coverage"][0] == pytest.approx(4 / 7)
 
 
@@ -96,8 +98,7 @@ def test_biggest_gaps_sorted_in_people(db: Snapshot) -> None:
 def test_coverage_headline_is_headcount_weighted(db: Snapshot) -> None:
     """Departments: Engineering 7 people, index (4/7)/0.8 = 0.714; Sales 6, 0.5; Legal hidden.
     Weighted: (7 × 0.714 + 6 × 0.5) / 13 = 0.6154."""
-    frame = data.coverage_index(db, EVERYONE, Filters(department=("Engineering", "Sales",
-                                                                  "Legal")))
+    frame = data.coverage_index(db, EVERYONE, Filters(department=("Engineering", "Sales", "Legal")))
     headline = data.coverage_headline(frame)
     assert headline.coverage_index == pytest.approx((7 * (4 / 7) / 0.8 + 6 * 0.5) / 13)
     assert headline.suppressed
@@ -114,7 +115,10 @@ def test_drill_down_lists_holders_and_missing_people(db: Snapshot) -> None:
 def test_drill_down_for_a_manager_org(db: Snapshot) -> None:
     people = data.skill_people(db, EVERYONE, Filters(), "manager_org", "S1", "SK2")
     assert sorted(people.filter(pl.col("status") == "holds")["employee_id"].to_list()) == [
-        "S2", "S3", "S4"]
+        "S2",
+        "S3",
+        "S4",
+    ]
     assert people.height == 6
 
 
@@ -154,16 +158,16 @@ def test_retention_summary_rate_ratio_interval(db: Snapshot) -> None:
 
 def test_retention_summary_hides_teams_with_a_small_exposure_group(db: Snapshot) -> None:
     """Sales has 3 badged people (< 5): its ratios are hidden."""
-    rows = _by(data.retention_summary(db, EVERYONE, Filters(), group_by_default="department"),
-               "team")
+    rows = _by(
+        data.retention_summary(db, EVERYONE, Filters(), group_by_default="department"), "team"
+    )
     assert rows["Sales"]["suppressed"]
     assert not rows["Engineering"]["suppressed"]
 
 
 def test_km_points_with_fewer_than_k_at_risk_are_dropped(db: Snapshot) -> None:
     curve = data.retention_curve(db, EVERYONE, Filters())
-    assert curve.filter(pl.col("exposure") == "not_badged")["month_of_tenure"].to_list() == [
-        0, 1]
+    assert curve.filter(pl.col("exposure") == "not_badged")["month_of_tenure"].to_list() == [0, 1]
 
 
 def test_training_roi_hides_programmes_with_fewer_than_k_learners(db: Snapshot) -> None:
@@ -175,8 +179,7 @@ def test_training_roi_hides_programmes_with_fewer_than_k_learners(db: Snapshot) 
 def test_data_quality_lists(db: Snapshot) -> None:
     assert data.etl_runs(db, EVERYONE)["status"].to_list() == ["failed", "published"]
     assert data.quarantine(db, EVERYONE)["row_number"].to_list() == [7, 9]
-    assert data.unmatched_by_identity(db, EVERYONE).rows() == [("hashed email", 2),
-                                                                ("email", 1)]
+    assert data.unmatched_by_identity(db, EVERYONE).rows() == [("hashed email", 2), ("email", 1)]
 
 
 def test_chart_csv_has_the_rows_of_the_chart(db: Snapshot) -> None:
@@ -195,7 +198,6 @@ def test_filter_options_come_from_the_snapshot(db: Snapshot) -> None:
 
 
 def test_combined_filters_explain_which_one_aggregates_follow() -> None:
-    selection = data.team_selection(Filters(department=("Sales",), location=("Paris",)),
-                                    EVERYONE)
+    selection = data.team_selection(Filters(department=("Sales",), location=("Paris",)), EVERYONE)
     assert (selection.team_type, selection.teams) == ("department", ("Sales",))
     assert selection.note is not None and "ignore location" in selection.note

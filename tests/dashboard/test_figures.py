@@ -12,19 +12,21 @@ from dashboard import figures
 
 
 def _cells() -> pl.DataFrame:
-    return pl.DataFrame({
-        "team_type": ["department"] * 3,
-        "team": ["Eng", "Sales", "Legal"],
-        "team_label": ["Eng", "Sales", "Legal"],
-        "skill_id": ["SK1", "SK1", "SK1"],
-        "skill_name": ["Python"] * 3,
-        "required": [7, 6, None],
-        "holders": [4, 6, None],
-        "coverage": [4 / 7, 1.0, None],
-        "target": [0.8, 0.8, 1.0],
-        "gap_people": [2, 0, None],
-        "suppressed": [False, False, True],
-    })
+    return pl.DataFrame(
+        {
+            "team_type": ["department"] * 3,
+            "team": ["Eng", "Sales", "Legal"],
+            "team_label": ["Eng", "Sales", "Legal"],
+            "skill_id": ["SK1", "SK1", "SK1"],
+            "skill_name": ["Python"] * 3,
+            "required": [7, 6, None],
+            "holders": [4, 6, None],
+            "coverage": [4 / 7, 1.0, None],
+            "target": [0.8, 0.8, 1.0],
+            "gap_people": [2, 0, None],
+            "suppressed": [False, False, True],
+        }
+    )
 
 
 def test_heatmap_sorts_teams_by_gap_and_marks_target_and_suppressed_cells() -> None:
@@ -48,8 +50,13 @@ def test_empty_frame_shows_no_employees_match_instead_of_an_axis() -> None:
 
 
 def test_headcount_bars_hide_small_departments_behind_a_label() -> None:
-    frame = pl.DataFrame({"department": ["Eng", "Sales", "Legal"], "headcount": [7, 12, None],
-                          "suppressed": [False, False, True]})
+    frame = pl.DataFrame(
+        {
+            "department": ["Eng", "Sales", "Legal"],
+            "headcount": [7, 12, None],
+            "suppressed": [False, False, True],
+        }
+    )
     fig = figures.headcount_bars(frame, k=5, as_of="2026-10-31")
     bars, marks = fig.data
     assert list(bars.y) == ["Legal", "Eng", "Sales"]
@@ -67,8 +74,14 @@ def test_gap_bars_carry_the_drill_down_key() -> None:
 
 
 def test_expiring_bars_keep_horizon_order_with_hidden_counts() -> None:
-    frame = pl.DataFrame({"horizon_days": [30, 60, 90], "holdings": [None, None, 6],
-                          "people": [None, None, 6], "suppressed": [True, True, False]})
+    frame = pl.DataFrame(
+        {
+            "horizon_days": [30, 60, 90],
+            "holdings": [None, None, 6],
+            "people": [None, None, 6],
+            "suppressed": [True, True, False],
+        }
+    )
     fig = figures.expiring_bars(frame, k=5)
     bars, marks = fig.data
     assert list(bars.x) == ["≤ 30 days", "≤ 60 days", "≤ 90 days"]
@@ -77,10 +90,18 @@ def test_expiring_bars_keep_horizon_order_with_hidden_counts() -> None:
 
 
 def test_forest_plot_draws_intervals_on_a_log_axis_and_says_association() -> None:
-    frame = pl.DataFrame({"team_label": ["All"], "rate_ratio": [0.5], "rate_ratio_low": [0.2],
-                          "rate_ratio_high": [1.5], "hazard_ratio": [0.6],
-                          "hazard_ratio_low": [0.3], "hazard_ratio_high": [1.2],
-                          "suppressed": [False]})
+    frame = pl.DataFrame(
+        {
+            "team_label": ["All"],
+            "rate_ratio": [0.5],
+            "rate_ratio_low": [0.2],
+            "rate_ratio_high": [1.5],
+            "hazard_ratio": [0.6],
+            "hazard_ratio_low": [0.3],
+            "hazard_ratio_high": [1.2],
+            "suppressed": [False],
+        }
+    )
     fig = figures.forest_plot(frame, k=5)
     rate, hazard = fig.data
     assert list(rate.x) == [0.5]
@@ -92,9 +113,15 @@ def test_forest_plot_draws_intervals_on_a_log_axis_and_says_association() -> Non
 
 
 def test_km_curves_are_steps_per_exposure_in_percent() -> None:
-    frame = pl.DataFrame({"exposure": ["badged", "badged", "not_badged"],
-                          "month_of_tenure": [0, 1, 0], "at_risk": [8, 8, 12],
-                          "leavers": [0, 1, 2], "retained_share": [1.0, 0.875, 0.8]})
+    frame = pl.DataFrame(
+        {
+            "exposure": ["badged", "badged", "not_badged"],
+            "month_of_tenure": [0, 1, 0],
+            "at_risk": [8, 8, 12],
+            "leavers": [0, 1, 2],
+            "retained_share": [1.0, 0.875, 0.8],
+        }
+    )
     fig = figures.km_curves(frame)
     assert [t.name for t in fig.data] == ["badged", "not badged"]
     assert list(fig.data[0].y) == [100.0, 87.5]
@@ -102,10 +129,18 @@ def test_km_curves_are_steps_per_exposure_in_percent() -> None:
 
 
 def test_roi_chart_bars_with_interval_and_hidden_programmes() -> None:
-    frame = pl.DataFrame({"program_name": ["A", "B"], "roi_pct": [250.0, None],
-                          "roi_pct_low": [50.0, None], "roi_pct_high": [400.0, None],
-                          "benefit": [59400.0, None], "costs": [17000.0, 2400.0],
-                          "learners": [10, None], "suppressed": [False, True]})
+    frame = pl.DataFrame(
+        {
+            "program_name": ["A", "B"],
+            "roi_pct": [250.0, None],
+            "roi_pct_low": [50.0, None],
+            "roi_pct_high": [400.0, None],
+            "benefit": [59400.0, None],
+            "costs": [17000.0, 2400.0],
+            "learners": [10, None],
+            "suppressed": [False, True],
+        }
+    )
     fig = figures.roi_chart(frame, k=5)
     bars, marks = fig.data
     assert list(bars.y) == [250.0]
@@ -114,12 +149,17 @@ def test_roi_chart_bars_with_interval_and_hidden_programmes() -> None:
 
 
 def test_attrition_trend_sums_teams_per_month() -> None:
-    frame = pl.DataFrame({
-        "month": [dt.date(2026, 5, 1), dt.date(2026, 6, 1)] * 2,
-        "team": ["A", "A", "B", "B"], "headcount_start": [10, 10, 6, 6],
-        "headcount_end": [10, 9, 6, 6], "leavers": [0, 1, 0, 2],
-        "voluntary_leavers": [0, 1, 0, 0], "suppressed": [False] * 4,
-    })
+    frame = pl.DataFrame(
+        {
+            "month": [dt.date(2026, 5, 1), dt.date(2026, 6, 1)] * 2,
+            "team": ["A", "A", "B", "B"],
+            "headcount_start": [10, 10, 6, 6],
+            "headcount_end": [10, 9, 6, 6],
+            "leavers": [0, 1, 0, 2],
+            "voluntary_leavers": [0, 1, 0, 0],
+            "suppressed": [False] * 4,
+        }
+    )
     fig = figures.attrition_trend(frame, k=5)
     assert list(fig.data[0].x) == ["2026-05", "2026-06"]
     assert list(fig.data[0].y) == [0, 3]

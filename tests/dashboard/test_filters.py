@@ -15,8 +15,14 @@ def test_repeated_parameters_become_several_values() -> None:
 
 
 def test_query_string_round_trips_with_the_spec_parameter_names() -> None:
-    chosen = Filters(department=("R&D", "Sales"), team=("E1",), location=("São Paulo",),
-                     job_family=("Eng",), framework=("O*NET",), as_of=dt.date(2026, 1, 31))
+    chosen = Filters(
+        department=("R&D", "Sales"),
+        team=("E1",),
+        location=("São Paulo",),
+        job_family=("Eng",),
+        framework=("O*NET",),
+        as_of=dt.date(2026, 1, 31),
+    )
     query = to_query(chosen)
     assert query.startswith("?department=R%26D&department=Sales&team=E1")
     assert "job_family=Eng" in query and "framework=O%2ANET" in query

@@ -22,14 +22,27 @@ def test_group_of_four_is_suppressed_and_group_of_five_is_shown() -> None:
     """k = 5: 4 people < 5 -> hidden (null, flagged, never 0); 5 people -> shown. No total is
     shown, so nothing else needs hiding."""
     out = suppress(
-        _departments({"A": 4, "B": 5}), people="headcount", values=["leavers"], k=5,
+        _departments({"A": 4, "B": 5}),
+        people="headcount",
+        values=["leavers"],
+        k=5,
         total_shown=False,
     )
     assert out.to_dicts() == [
-        {"department": "A", "headcount": None, "leavers": None, "suppressed": True,
-         "suppression_reason": "fewer than k"},
-        {"department": "B", "headcount": 5, "leavers": 1, "suppressed": False,
-         "suppression_reason": None},
+        {
+            "department": "A",
+            "headcount": None,
+            "leavers": None,
+            "suppressed": True,
+            "suppression_reason": "fewer than k",
+        },
+        {
+            "department": "B",
+            "headcount": 5,
+            "leavers": 1,
+            "suppressed": False,
+            "suppression_reason": None,
+        },
     ]
 
 
@@ -37,8 +50,9 @@ def test_next_smallest_sibling_is_suppressed_when_the_total_is_shown() -> None:
     """A = 4, B = 6, C = 9, total 19 shown. Hiding only A leaves 19 - 6 - 9 = 4: A is back.
     So the next-smallest sibling, B (6), is hidden too: 19 - 9 = 10 = A + B, which says
     nothing about A alone."""
-    out = suppress(_departments({"C": 9, "A": 4, "B": 6}), people="headcount",
-                   values=["leavers"], k=5)
+    out = suppress(
+        _departments({"C": 9, "A": 4, "B": 6}), people="headcount", values=["leavers"], k=5
+    )
     shown = dict(zip(out["department"], out["headcount"], strict=True))
     assert shown == {"C": 9, "A": None, "B": None}
     assert out["suppression_reason"].to_list() == [None, "fewer than k", "complementary"]
@@ -51,8 +65,9 @@ def test_next_smallest_sibling_is_suppressed_when_the_total_is_shown() -> None:
 def test_two_small_cells_protect_each_other() -> None:
     """A = 3 and B = 4 are both under k: their sum (7) is all a subtraction reveals, so no
     complementary cell is needed and C (12) stays visible."""
-    out = suppress(_departments({"A": 3, "B": 4, "C": 12}), people="headcount",
-                   values=["leavers"], k=5)
+    out = suppress(
+        _departments({"A": 3, "B": 4, "C": 12}), people="headcount", values=["leavers"], k=5
+    )
     assert out["suppressed"].to_list() == [True, True, False]
 
 
@@ -67,8 +82,7 @@ def test_complementary_suppression_stays_inside_each_parent() -> None:
             "coverage": [0.5, 0.4, 0.9, 1.0, 0.25],
         }
     )
-    out = suppress(frame, people="required", values=["coverage"], k=5,
-                   siblings_by=["department"])
+    out = suppress(frame, people="required", values=["coverage"], k=5, siblings_by=["department"])
     assert out["suppressed"].to_list() == [True, True, False, False, False]
     assert out["coverage"].to_list() == [None, None, 0.9, 1.0, 0.25]
 

@@ -11,11 +11,21 @@ from dashboard.whatif import assumptions, recompute_roi
 def _mart() -> pl.DataFrame:
     """P1: 10 learners × 500 + 10 × 20 h × 60 = 17,000 costs; benefit 3 avoided leavers ×
     0.33 × 60,000 = 59,400; ROI (59,400 − 17,000) / 17,000 = 249.41 %; interval 50 % to 400 %."""
-    return pl.DataFrame({"program_id": ["P1"], "learners": [10], "costs": [17000.0],
-                         "benefit": [59400.0], "roi_pct": [249.41176470588235],
-                         "roi_pct_low": [50.0], "roi_pct_high": [400.0],
-                         "cost_per_learner": [500.0], "learning_hours": [20.0],
-                         "replacement_cost_share": [0.33], "loaded_hourly_rate": [60.0]})
+    return pl.DataFrame(
+        {
+            "program_id": ["P1"],
+            "learners": [10],
+            "costs": [17000.0],
+            "benefit": [59400.0],
+            "roi_pct": [249.41176470588235],
+            "roi_pct_low": [50.0],
+            "roi_pct_high": [400.0],
+            "cost_per_learner": [500.0],
+            "learning_hours": [20.0],
+            "replacement_cost_share": [0.33],
+            "loaded_hourly_rate": [60.0],
+        }
+    )
 
 
 def test_same_assumptions_give_the_same_roi() -> None:

@@ -35,16 +35,24 @@ def db(real_warehouse: Path) -> Any:
 
 def graph_data(page: Any, graph_id: str) -> list[dict[str, Any]]:
     """The plotly traces currently drawn in a dcc.Graph."""
-    return list(page.evaluate(
-        "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
-        " return g && g.data ? JSON.parse(JSON.stringify(g.data)) : null; }", graph_id) or [])
+    return list(
+        page.evaluate(
+            "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+            " return g && g.data ? JSON.parse(JSON.stringify(g.data)) : null; }",
+            graph_id,
+        )
+        or []
+    )
 
 
 def wait_for_graph(page: Any, graph_id: str, predicate: str = "d.length > 0") -> None:
     page.wait_for_function(
         "([id, pred]) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
-        " if (!g || !g.data) return false; const d = g.data; return eval(pred); }",
-        arg=[graph_id, predicate], timeout=30000)
+        " if (!g || !g.data) return false; const d = g.data;"
+        " try { return Boolean(eval(pred)); } catch (e) { return false; } }",
+        arg=[graph_id, predicate],
+        timeout=30000,
+    )
 
 
 def open_page(page: Any, url: str, graph_id: str) -> float:
@@ -73,11 +81,16 @@ def download_csv(page: Any, chart_id: str, tmp_path: Path) -> str:
 
 def grid_ids(page: Any, grid_id: str, expected: int) -> list[str]:
     """Every employee_id in an AG Grid (all pages), once it holds ``expected`` rows."""
-    script = ("(id) => { const api = window.dash_ag_grid && dash_ag_grid.getApi(id);"
-              " if (!api) return null; const ids = [];"
-              " api.forEachNode(n => ids.push(n.data.employee_id)); return ids; }")
-    page.wait_for_function(f"(id) => {{ const r = ({script})(id); return r && r.length === "
-                           f"{expected}; }}", arg=grid_id, timeout=15000)
+    script = (
+        "(id) => { const api = window.dash_ag_grid && dash_ag_grid.getApi(id);"
+        " if (!api) return null; const ids = [];"
+        " api.forEachNode(n => ids.push(n.data.employee_id)); return ids; }"
+    )
+    page.wait_for_function(
+        f"(id) => {{ const r = ({script})(id); return r && r.length === {expected}; }}",
+        arg=grid_id,
+        timeout=15000,
+    )
     return sorted(page.evaluate(script, grid_id))
 
 
@@ -85,8 +98,9 @@ def query_of(page: Any) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
-def test_overview_headcount_follows_the_department_filter(server: Any, page: Any, db: Any,
-                                                          tmp_path: Path) -> None:
+def test_overview_headcount_follows_the_department_filter(
+    server: Any, page: Any, db: Any, tmp_path: Path
+) -> None:
     open_page(page, server.url + "/", "overview-headcount")
     expected = data.headcount_by_department(db, EVERYONE, Filters())
     bars = graph_data(page, "overview-headcount")[0]
@@ -97,20 +111,23 @@ def test_overview_headcount_follows_the_department_filter(server: Any, page: Any
 
     department = expected.filter(~pl.col("suppressed")).sort("headcount")["department"][-1]
     choose(page, "shell-filter-department", department)
-    wait_for_graph(page, "overview-headcount", f"d[0].y.length === 1 && d[0].y[0] === "
-                                               f"{department!r}")
+    wait_for_graph(
+        page, "overview-headcount", f"d[0].y.length === 1 && d[0].y[0] === {department!r}"
+    )
     count = expected.filter(pl.col("department") == department)["headcount"][0]
     assert graph_data(page, "overview-headcount")[0]["x"] == [count]
     assert query_of(page) == {"department": [department]}
 
     page.reload()  # the URL restores the view
-    wait_for_graph(page, "overview-headcount", f"d[0].y.length === 1 && d[0].y[0] === "
-                                               f"{department!r}")
+    wait_for_graph(
+        page, "overview-headcount", f"d[0].y.length === 1 && d[0].y[0] === {department!r}"
+    )
     assert department in page.inner_text("#shell-filter-department")
 
     csv = download_csv(page, "overview-headcount", tmp_path)
-    assert csv == data.chart_csv(db, EVERYONE, Filters(department=(department,)),
-                                 "overview-headcount")
+    assert csv == data.chart_csv(
+        db, EVERYONE, Filters(department=(department,)), "overview-headcount"
+    )
 
 
 def test_copied_link_reproduces_a_filtered_view(server: Any, page: Any, db: Any) -> None:
@@ -118,14 +135,15 @@ def test_copied_link_reproduces_a_filtered_view(server: Any, page: Any, db: Any)
     open_page(page, link, "overview-headcount")
     location = data.filter_options(db, EVERYONE)["location"][0].value
     expected = data.headcount_by_department(db, EVERYONE, Filters(location=(location,)))
-    wait_for_graph(page, "overview-headcount",
-                   f"d[0].y.length === {expected.height}")
+    wait_for_graph(page, "overview-headcount", f"d[0].y.length === {expected.height}")
     assert sorted(graph_data(page, "overview-headcount")[0]["y"]) == sorted(
-        expected["department"].to_list())
+        expected["department"].to_list()
+    )
 
 
-def test_coverage_heatmap_filter_drill_down_and_csv(server: Any, page: Any, db: Any,
-                                                    tmp_path: Path) -> None:
+def test_coverage_heatmap_filter_drill_down_and_csv(
+    server: Any, page: Any, db: Any, tmp_path: Path
+) -> None:
     open_page(page, server.url + "/coverage", "coverage-heatmap")
     wait_for_graph(page, "coverage-gaps")
     heatmap = graph_data(page, "coverage-heatmap")[0]
@@ -155,8 +173,7 @@ def test_coverage_heatmap_filter_drill_down_and_csv(server: Any, page: Any, db: 
 
     department = cells["team"].unique().sort()[0]
     choose(page, "shell-filter-department", department)
-    wait_for_graph(page, "coverage-heatmap", f"d[0].y.length === 1 && d[0].y[0] === "
-                                             f"{department!r}")
+    wait_for_graph(page, "coverage-heatmap", f"d[0].y.length === 1 && d[0].y[0] === {department!r}")
     assert query_of(page) == {"department": [department]}
 
 
@@ -180,8 +197,7 @@ def test_roi_what_if_moves_roi(server: Any, page: Any, db: Any, tmp_path: Path) 
     assert csv == data.chart_csv(db, EVERYONE, Filters(), "roi-chart")
 
 
-def test_retention_rates_follow_the_filter(server: Any, page: Any, db: Any,
-                                           tmp_path: Path) -> None:
+def test_retention_rates_follow_the_filter(server: Any, page: Any, db: Any, tmp_path: Path) -> None:
     open_page(page, server.url + "/retention", "retention-forest")
     wait_for_graph(page, "retention-rates")
     wait_for_graph(page, "retention-km")
@@ -192,20 +208,20 @@ def test_retention_rates_follow_the_filter(server: Any, page: Any, db: Any,
     rates = data.attrition_by_group(db, EVERYONE, Filters())
     department = rates.filter(~pl.col("suppressed"))["team"][0]
     choose(page, "shell-filter-department", department)
-    wait_for_graph(page, "retention-rates", f"d[0].x.length === 1 && d[0].x[0] === "
-                                            f"{department!r}")
+    wait_for_graph(page, "retention-rates", f"d[0].x.length === 1 && d[0].x[0] === {department!r}")
     expected = data.attrition_by_group(db, EVERYONE, Filters(department=(department,)))
     assert graph_data(page, "retention-rates")[0]["y"] == pytest.approx(
-        expected["attrition_pct"].to_list())
+        expected["attrition_pct"].to_list()
+    )
     assert query_of(page) == {"department": [department]}
 
     csv = download_csv(page, "retention-rates", tmp_path)
-    assert csv == data.chart_csv(db, EVERYONE, Filters(department=(department,)),
-                                 "retention-rates")
+    assert csv == data.chart_csv(db, EVERYONE, Filters(department=(department,)), "retention-rates")
 
 
-def test_data_page_lists_runs_and_unmatched_awards(server: Any, page: Any, db: Any,
-                                                   tmp_path: Path) -> None:
+def test_data_page_lists_runs_and_unmatched_awards(
+    server: Any, page: Any, db: Any, tmp_path: Path
+) -> None:
     open_page(page, server.url + "/data", "data-unmatched-chart")
     page.wait_for_selector("#data-runs .ag-row", timeout=15000)
     runs = data.etl_runs(db, EVERYONE)

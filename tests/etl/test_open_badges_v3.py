@@ -148,6 +148,7 @@ def test_array_and_ndjson_count_each_credential(tmp_path: Path) -> None:
     assert (result.rows_read, result.loaded) == (3, 2)
     assert result.quarantine[0].row_number == 2
     assert "not valid JSON" in result.quarantine[0].reason
+    assert result.quarantine[0].raw == {"line": '{"id": "urn:2", "type": ['}
     array = _load(_write(tmp_path, "a.json", orjson.dumps([_credential(id="urn:a"), 7])))
     assert (array.rows_read, array.loaded) == (2, 1)
     assert "not a credential object" in array.quarantine[0].reason

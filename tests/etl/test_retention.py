@@ -23,18 +23,24 @@ RUN_TABLES = {"snapshot_info", "etl_runs"}
 
 
 def _two_rosters(settings: Settings, write_roster: Writer) -> None:
-    write_roster(settings.inbox / "roster_2026-06-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-    ])
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-        workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
-        workday_row("E9", "Ike Qu", "Sales", "31/04/2015", manager="E3"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-06-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+        ],
+    )
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
+            workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
+            workday_row("E9", "Ike Qu", "Sales", "31/04/2015", manager="E3"),
+        ],
+    )
 
 
 def _query(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -56,14 +62,18 @@ def _public_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every table and view of the snapshot but the run records, rows in a stable order."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by 1"
-        ).fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'main' order by 1"
+            ).fetchall()
+        ]
         # The names come from the snapshot's own catalog, not from input.
         return {
             name: con.execute(f'select * from "{name}" order by all').fetchall()
-            for name in names if name not in RUN_TABLES
+            for name in names
+            if name not in RUN_TABLES
         }
     finally:
         con.close()
@@ -96,7 +106,8 @@ def test_rebuild_over_an_emptied_inbox_gives_identical_tables(
 
 
 def test_file_removed_from_the_inbox_keeps_its_rows(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """Lineage: after roster_2026-09-30.csv leaves the inbox, the next run does not delete its
     rows. Active as of 2026-09-30 stays Eng 2 (E1, E2), Sales 2 (E3, E5), and `files` still
@@ -109,12 +120,14 @@ def test_file_removed_from_the_inbox_keeps_its_rows(
     assert [f.path for f in summary.files] == ["roster_2026-06-30.csv"]
     assert _headcount(settings) == [("Eng", 2), ("Sales", 2)]
     assert _query(settings.snapshot_path, "select path, superseded from files order by 1") == [
-        ("roster_2026-06-30.csv", False), ("roster_2026-09-30.csv", False),
+        ("roster_2026-06-30.csv", False),
+        ("roster_2026-09-30.csv", False),
     ]
 
 
 def test_forget_removes_one_files_rows_and_quarantine_then_republishes(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """roster_2026-09-30.csv (4 good rows, E9 quarantined for its 31 April hire date) is moved
     out of the inbox and forgotten: the store holds none of its rows, records or quarantine;
@@ -135,7 +148,8 @@ def test_forget_removes_one_files_rows_and_quarantine_then_republishes(
 
 
 def test_forget_refuses_a_file_still_in_the_inbox(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """Forgetting a file the next run would load again is refused with what to do; the CLI
     exits 1 with that reason."""
@@ -145,17 +159,31 @@ def test_forget_refuses_a_file_still_in_the_inbox(
     with pytest.raises(StillInInbox, match="move it out first"):
         forget_file(settings, "roster_2026-09-30.csv")
     proc = subprocess.run(
-        [sys.executable, "-m", "skillboard.cli", "etl", "forget", "--file",
-         "roster_2026-09-30.csv", "--inbox", str(settings.inbox),
-         "--warehouse", str(settings.warehouse)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "forget",
+            "--file",
+            "roster_2026-09-30.csv",
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
     assert "still in the inbox" in proc.stderr
 
 
 def test_forget_of_an_unknown_file_fails_with_a_suggestion(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """`etl forget --file roster_2026-09-31.csv` (a typo): exit 2, the reason and the closest
     known names on stderr; the published snapshot is unchanged (Eng 2, Sales 2)."""
@@ -163,10 +191,23 @@ def test_forget_of_an_unknown_file_fails_with_a_suggestion(
     _two_rosters(settings, write_roster)
     run_etl(settings)
     proc = subprocess.run(
-        [sys.executable, "-m", "skillboard.cli", "etl", "forget", "--file",
-         "roster_2026-09-31.csv", "--inbox", str(settings.inbox),
-         "--warehouse", str(settings.warehouse)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "forget",
+            "--file",
+            "roster_2026-09-31.csv",
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "no file 'roster_2026-09-31.csv' in the store (did you mean" in proc.stderr
@@ -175,16 +216,30 @@ def test_forget_of_an_unknown_file_fails_with_a_suggestion(
 
 
 def test_cli_rebuild_prints_one_json_summary(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """`etl rebuild --json` after one run: exit 0, status published, no files read, run 2."""
     settings = settings_for()
     _two_rosters(settings, write_roster)
     run_etl(settings)
     proc = subprocess.run(
-        [sys.executable, "-m", "skillboard.cli", "etl", "rebuild", "--json",
-         "--warehouse", str(settings.warehouse), "--inbox", str(settings.inbox / "nowhere")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "rebuild",
+            "--json",
+            "--warehouse",
+            str(settings.warehouse),
+            "--inbox",
+            str(settings.inbox / "nowhere"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)

@@ -71,10 +71,13 @@ def fault(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 
 def _inbox(settings: Settings, write_roster: Writer) -> None:
-    write_roster(settings.inbox / "roster_2026-09-30.csv", [
-        workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-        workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-    ])
+    write_roster(
+        settings.inbox / "roster_2026-09-30.csv",
+        [
+            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
+            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
+        ],
+    )
 
 
 def _runs(settings: Settings) -> list[tuple[object, ...]]:
@@ -88,14 +91,15 @@ def _runs(settings: Settings) -> list[tuple[object, ...]]:
 
 
 def _schedule(settings: Settings, **kwargs: object) -> Settings:
-    return settings.model_copy(
-        update={"schedule": settings.schedule.model_copy(update=kwargs)}
-    )
+    return settings.model_copy(update={"schedule": settings.schedule.model_copy(update=kwargs)})
 
 
 def test_failed_run_is_retried_then_reported_to_the_webhook(
-    settings_for: Callable[..., Settings], write_roster: Writer, fault: Callable[[str], None],
-    webhook: tuple[str, list[dict[str, object]]], caplog: pytest.LogCaptureFixture,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
+    fault: Callable[[str], None],
+    webhook: tuple[str, list[dict[str, object]]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """retries = 1: two attempts, both failing at the build (fault on every arrival). etl_runs
     holds runs 1 and 2, failed, with the reason; one log line says it failed after 2 attempts
@@ -111,14 +115,18 @@ def test_failed_run_is_retried_then_reported_to_the_webhook(
     reason = "building the snapshot failed: injected fault at before_build"
     assert (outcome.status, outcome.attempts) == ("failed", 2)
     assert [(r[0], r[1], r[2]) for r in _runs(settings)] == [
-        (1, "failed", reason), (2, "failed", reason),
+        (1, "failed", reason),
+        (2, "failed", reason),
     ]
     assert f"scheduled run failed after 2 attempt(s): {reason}" in caplog.text
     assert not any(person in caplog.text for person in PEOPLE)
     assert len(received) == 1
     body = received[0]
     assert (body["run_id"], body["status"], body["error"], body["attempts"]) == (
-        2, "failed", reason, 2,
+        2,
+        "failed",
+        reason,
+        2,
     )
     assert [(f["path"], f["status"]) for f in body["files"]] == [  # type: ignore[attr-defined]
         ("roster_2026-09-30.csv", "unchanged"),
@@ -126,7 +134,9 @@ def test_failed_run_is_retried_then_reported_to_the_webhook(
 
 
 def test_retry_after_a_failure_publishes_and_sends_no_alert(
-    settings_for: Callable[..., Settings], write_roster: Writer, fault: Callable[[str], None],
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
+    fault: Callable[[str], None],
     webhook: tuple[str, list[dict[str, object]]],
 ) -> None:
     """Only the first build fails: attempt 2 publishes; runs (1 failed, 2 published); the
@@ -142,8 +152,10 @@ def test_retry_after_a_failure_publishes_and_sends_no_alert(
 
 
 def test_scheduled_run_is_skipped_while_another_run_holds_the_lock(
-    settings_for: Callable[..., Settings], write_roster: Writer,
-    webhook: tuple[str, list[dict[str, object]]], caplog: pytest.LogCaptureFixture,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
+    webhook: tuple[str, list[dict[str, object]]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A manual `etl run` holds the lock: the scheduled run is skipped with a log line naming
     the holder's pid, not retried, not reported as a failure, and records no run."""
@@ -160,7 +172,9 @@ def test_scheduled_run_is_skipped_while_another_run_holds_the_lock(
 
 
 def test_stop_during_the_retry_delay_cancels_the_retry(
-    settings_for: Callable[..., Settings], write_roster: Writer, fault: Callable[[str], None],
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
+    fault: Callable[[str], None],
 ) -> None:
     """A shutdown already requested: after the failed first attempt no retry starts, even
     with a one-hour delay configured, and only run 1 is recorded."""
@@ -184,8 +198,8 @@ def test_unreachable_webhook_is_logged_not_raised(caplog: pytest.LogCaptureFixtu
 
 
 def test_cron_trigger_reads_the_configured_time_zone() -> None:
-    """"0 2 * * *" in Europe/Oslo (UTC+2 in June): after 2026-06-01 12:00 UTC the next firing
-    is 2026-06-02 02:00 Oslo time = 2026-06-02 00:00 UTC."""
+    """The line "0 2 * * *" in Europe/Oslo (UTC+2 in June): after 2026-06-01 12:00 UTC the
+    next firing is 2026-06-02 02:00 Oslo time = 2026-06-02 00:00 UTC."""
     trigger = make_trigger("0 2 * * *", "Europe/Oslo")
     after = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
     fire = trigger.get_next_fire_time(None, after)
@@ -205,9 +219,24 @@ class _Scheduler:
         if fault_spec:
             env[faults.ENV_VAR] = fault_spec
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "skillboard.cli", "etl", "schedule", "--every-seconds", "1",
-             "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse)],
-            cwd=REPO_ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "skillboard.cli",
+                "etl",
+                "schedule",
+                "--every-seconds",
+                "1",
+                "--inbox",
+                str(settings.inbox),
+                "--warehouse",
+                str(settings.warehouse),
+            ],
+            cwd=REPO_ROOT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -247,7 +276,8 @@ class _Scheduler:
 
 
 def test_schedule_runs_on_its_trigger_and_sigterm_exits_zero(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """Firing every second: run 1 loads the roster and publishes, run 2 finds nothing new and
     publishes without a rebuild. SIGTERM: exit 0, "ETL schedule stopped", every recorded run
@@ -267,7 +297,8 @@ def test_schedule_runs_on_its_trigger_and_sigterm_exits_zero(
 
 
 def test_overlapping_firing_is_skipped_not_doubled(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """Run 1 pauses 3 s before its build while the trigger fires every second: those firings
     are skipped with a log line, never started beside it; in etl_runs every run starts after
@@ -288,7 +319,8 @@ def test_overlapping_firing_is_skipped_not_doubled(
 
 
 def test_sigterm_during_a_run_lets_it_finish_then_exits_zero(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """SIGTERM arrives while run 1 pauses before its build: the run still publishes (its
     "published" line comes after the signal's), no further run starts, exit status 0."""
@@ -311,9 +343,23 @@ def test_schedule_with_a_bad_cron_line_exits_2_with_the_reason(
     """A crontab line with 6 fields is refused before anything runs."""
     settings = settings_for()
     proc = subprocess.run(
-        [sys.executable, "-m", "skillboard.cli", "etl", "schedule", "--cron", "0 2 * * * *",
-         "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "schedule",
+            "--cron",
+            "0 2 * * * *",
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "--cron '0 2 * * * *'" in proc.stderr

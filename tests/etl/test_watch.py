@@ -77,7 +77,8 @@ def test_file_written_in_two_halves_is_loaded_once_complete(
 
 
 def test_a_file_still_growing_holds_back_a_complete_one(
-    settings_for: Callable[..., Settings], write_roster: Writer,
+    settings_for: Callable[..., Settings],
+    write_roster: Writer,
 ) -> None:
     """A complete file A and a file B that grows between polls: no run until B is stable too,
     since the run reads the whole inbox; then one run loads both."""
@@ -105,9 +106,25 @@ def test_watch_cli_loads_a_landing_file_once_and_stops_on_sigterm(
     JSON summary follows: the file loaded with all 4 rows. SIGTERM: exit 0."""
     settings = settings_for()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "skillboard.cli", "etl", "run", "--watch", "--poll-seconds", "1",
-         "--json", "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "run",
+            "--watch",
+            "--poll-seconds",
+            "1",
+            "--json",
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={k: v for k, v in os.environ.items() if k != "SKILLBOARD_FAULT"},
     )
     log: queue.Queue[str] = queue.Queue()
@@ -131,8 +148,10 @@ def test_watch_cli_loads_a_landing_file_once_and_stops_on_sigterm(
             proc.wait()
     assert proc.returncode == 0
     summaries = [json.loads(line) for line in stdout.splitlines()]
-    assert [[(f["path"], f["status"], f["rows_read"], f["rows_loaded"]) for f in s["files"]]
-            for s in summaries] == [[("roster_2026-09-30.csv", "loaded", 4, 4)]]
+    assert [
+        [(f["path"], f["status"], f["rows_read"], f["rows_loaded"]) for f in s["files"]]
+        for s in summaries
+    ] == [[("roster_2026-09-30.csv", "loaded", 4, 4)]]
     assert _store_files(settings) == [("roster_2026-09-30.csv", "loaded", 4, 4)]
 
 

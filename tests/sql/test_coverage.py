@@ -135,12 +135,35 @@ def test_skill_inventory_counts_any_valid_holding(snap: Snapshot) -> None:
     ]
 
 
-def test_coverage_trend_has_a_row_per_month_end(snap: Snapshot) -> None:
-    """The only roster snapshot is 2025-06-30, so the history has one month: June 2025, whose
-    month-end is the as-of date itself. Before 2025-06-01 E4's py2 was still valid, so at a
-    month-end as-of of 2025-05-31 Eng PY would have 3 holders; here there is just one date."""
-    dates = snap.rows("select as_of, is_snapshot_date from analysis_dates")
-    assert dates == [(D(2025, 6, 30), True)]
+def test_coverage_trend_has_a_row_per_month_end(snapshot: Callable[..., Snapshot]) -> None:
+    """The same people are also listed on an earlier snapshot, 2025-03-31, so the history has
+    the month-ends 2025-03-31, 04-30, 05-31 and the as-of date 2025-06-30.
+    Eng PY holders: E1, E2 and E4 until E4's py2 expires on 2025-06-01 -> 3 at each month-end
+    through 05-31 (coverage 0.6, gap ceil(4) - 3 = 1), then 2 on 06-30 (coverage 0.4, gap 2).
+    """
+    earlier = [{**row, "snapshot_date": "2025-03-31"} for row in ROWS["raw_roster"]]
+    snap = snapshot({**ROWS, "raw_roster": [*earlier, *ROWS["raw_roster"]]})
+    assert snap.rows("select as_of, is_snapshot_date from analysis_dates order by as_of") == [
+        (D(2025, 3, 31), False), (D(2025, 4, 30), False), (D(2025, 5, 31), False),
+        (D(2025, 6, 30), True),
+    ]
+    trend = snap.rows(
+        "select as_of, holders, coverage, gap_people from team_skill_coverage "
+        "where team_type = 'department' and team = 'Eng' and skill_id = 'PY' order by as_of"
+    )
+    assert trend == [
+        (D(2025, 3, 31), 3, pytest.approx(0.6), 1),
+        (D(2025, 4, 30), 3, pytest.approx(0.6), 1),
+        (D(2025, 5, 31), 3, pytest.approx(0.6), 1),
+        (D(2025, 6, 30), 2, pytest.approx(0.4), 2),
+    ]
+    index = snap.rows(
+        "select as_of, coverage_index from team_coverage_index "
+        "where team_type = 'department' and team = 'Eng' order by as_of"
+    )
+    # Before June: PY 0.6 / 0.8 = 0.75 (w 2), SQL 0.8 (w 1) -> (1.5 + 0.8) / 3 = 0.766667.
+    assert index[2] == (D(2025, 5, 31), pytest.approx(2.3 / 3))
+    assert index[3] == (D(2025, 6, 30), pytest.approx(0.6))
 
 
 def test_as_of_in_the_past_sees_the_expired_badge_as_valid(

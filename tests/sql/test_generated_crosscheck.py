@@ -99,3 +99,61 @@ def test_every_award_is_kept_and_matched_or_listed(warehouse: Path) -> None:
         con.close()
     assert total == matched + unmatched[0]
     assert unmatched[0] == unmatched[1]
+
+
+def test_interval_counts_agree_with_person_level_counts_on_the_as_of_date(
+    warehouse: Path,
+) -> None:
+    """Coverage and inventory for departments are counted from intervals (+1/-1 events); on
+    the as-of date they must equal the person-level tables (requirement_people,
+    skill_holdings_on_as_of, people_on_as_of) aggregated directly."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        mismatches = con.execute(
+            """
+            with person_level as (
+                select department as team, skill_id, count(*) as required,
+                    count(*) filter (where holds) as holders
+                from requirement_people group by all
+            ),
+            marts as (
+                select team, skill_id, required, holders from team_skill_coverage
+                where team_type = 'department' and as_of = (select as_of from stg_params)
+            )
+            select count(*) from person_level full join marts using (team, skill_id)
+            where person_level.required is distinct from marts.required
+               or person_level.holders is distinct from marts.holders
+            """
+        ).fetchall()[0][0]
+        inventory_mismatches = con.execute(
+            """
+            with person_level as (
+                select department as team, skill_id, count(*) as holders
+                from skill_holdings_on_as_of group by all
+            ),
+            marts as (
+                select team, skill_id, holders from skill_inventory
+                where team_type = 'department' and as_of = (select as_of from stg_params)
+            )
+            select count(*) from person_level full join marts using (team, skill_id)
+            where person_level.holders is distinct from marts.holders
+            """
+        ).fetchall()[0][0]
+        headcount_mismatches = con.execute(
+            """
+            with person_level as (
+                select department as team, count(*) as headcount from people_on_as_of group by all
+            ),
+            marts as (
+                select team, headcount from team_headcounts
+                where team_type = 'department' and as_of = (select as_of from stg_params)
+            )
+            select count(*) from person_level full join marts using (team)
+            where person_level.headcount is distinct from marts.headcount
+            """
+        ).fetchall()[0][0]
+        rows = con.execute("select count(*) from requirement_people").fetchall()[0][0]
+    finally:
+        con.close()
+    assert rows > 100
+    assert (mismatches, inventory_mismatches, headcount_mismatches) == (0, 0, 0)
