@@ -294,7 +294,7 @@ def coverage_heatmap(
             if cell["suppressed"]:
                 z_row.append(None)
                 grey_row.append(1.0)
-                text_row.append(fewer_than(k))
+                text_row.append(fewer_than(k).replace(" than ", "<br>than "))
                 hover_row.append(
                     f"{team} · {skill}: {fewer_than(k)} people require it; hidden for privacy"
                 )
@@ -345,6 +345,7 @@ def coverage_heatmap(
                     for tr, gr in zip(text, grey, strict=True)
                 ],
                 texttemplate="%{text}",
+                textfont={"size": 9},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
                 colorscale=[[0, GREY], [1, GREY]],
@@ -356,7 +357,7 @@ def coverage_heatmap(
             )
         )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=-30)
+    fig.update_xaxes(side="bottom", tickangle=-35)
     height = max(300, 120 + 34 * len(teams))
     return _layout(fig, title, height=height)
 

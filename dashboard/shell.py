@@ -72,26 +72,25 @@ def filter_bar() -> dbc.Card:
     columns.append(
         dbc.Col(
             [
-                dbc.Label("As of", html_for=ids.FILTER_AS_OF, className="filter-label"),
+                dbc.Label("As of (month-end)", html_for=ids.FILTER_AS_OF, className="filter-label"),
                 dcc.Dropdown(
                     id=ids.FILTER_AS_OF, placeholder="Latest snapshot", options=[], clearable=True
                 ),
             ],
-            md=1,
-        )
-    )
-    columns.append(
-        dbc.Col(
-            dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm"),
-            md=1,
-            className="d-flex align-items-end",
+            md=2,
         )
     )
     return dbc.Card(
         dbc.CardBody(
             [
                 dbc.Row(columns, className="g-2"),
-                html.Div(id=ids.FILTER_NOTE, className="page-note"),
+                html.Div(
+                    [
+                        html.Div(id=ids.FILTER_NOTE, className="page-note"),
+                        dbc.Button("Reset filters", id=ids.FILTER_RESET, color="link", size="sm"),
+                    ],
+                    className="d-flex justify-content-between align-items-center",
+                ),
             ]
         ),
         className="filter-bar mb-3",

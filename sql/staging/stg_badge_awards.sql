@@ -49,9 +49,12 @@ final as (
     select
         c.*,
         -- OB 2.0 hashes read 'sha256$<hex>'; some issuers leave `hashed` unset but keep the prefix.
-        coalesce(c.recipient_hashed, false)
-            or regexp_matches(coalesce(c.recipient_identity, ''), '^(sha256|md5)\$', 'i')
-            as is_hashed,
+        coalesce(
+            c.recipient_hashed
+            or lower(left(c.recipient_identity, 7)) = 'sha256$'
+            or lower(left(c.recipient_identity, 4)) = 'md5$',
+            false
+        ) as is_hashed,
         case
             when c.recipient_identity like '%$%'
                 then lower(split_part(c.recipient_identity, '$', 1))
@@ -65,7 +68,10 @@ final as (
             end
         ) as hash_hex,
         -- OB 3.0 subjects and some exports write emails as 'mailto:' URIs.
-        regexp_replace(c.recipient_identity, '^mailto:', '', 'i') as plain_identity
+        case
+            when lower(left(c.recipient_identity, 7)) = 'mailto:' then substr(c.recipient_identity, 8)
+            else c.recipient_identity
+        end as plain_identity
     from cleaned as c
 )
 

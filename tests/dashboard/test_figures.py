@@ -36,7 +36,8 @@ def test_heatmap_sorts_teams_by_gap_and_marks_target_and_suppressed_cells() -> N
     assert [row[0] for row in coverage.z] == [57.1, None, 100.0]
     assert coverage.text[0][0] == "57% / 80% ▼"  # below target
     assert coverage.text[2][0] == "100% / 80%"
-    assert hidden.text[1][0] == "fewer than 5"  # never a 0
+    assert hidden.text[1][0].replace("<br>", " ") == "fewer than 5"  # never a 0
+    assert "fewer than 5 people" in hidden.hovertext[1][0]
     assert hidden.z[1][0] == 1.0 and hidden.z[0][0] is None
     assert list(coverage.customdata[0][0]) == ["department", "Eng", "SK1", "Python"]
     assert "4 holders / 7 required" in coverage.hovertext[0][0]

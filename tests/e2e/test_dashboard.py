@@ -155,7 +155,9 @@ def test_coverage_heatmap_filter_drill_down_and_csv(
     # drill-down: click the biggest gap bar (drawn last, on top)
     bars = graph_data(page, "coverage-gaps")[0]
     team_type, team, skill_id = bars["customdata"][-1][:3]
-    box = page.locator("#coverage-gaps .bars path").last.bounding_box()
+    bar = page.locator("#coverage-gaps .bars path").last
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#coverage-drill.show", timeout=15000)
     people = data.skill_people(db, EVERYONE, Filters(), team_type, team, skill_id)
