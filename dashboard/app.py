@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 
-from dashboard import shell
+from dashboard import access, caching, health, shell, warmup
 from dashboard.pages import PAGE_MODULES
 from dashboard.snapshot import SNAPSHOT_EXTENSION, Snapshot
 from skillboard.settings import Settings, load_settings
@@ -49,6 +49,10 @@ def create_app(settings: Settings) -> dash.Dash:
         module.register(app)
     app.layout = shell.layout()
     shell.register(app)
+    access.install(server, settings, app.csp_hashes)  # login, gate, headers, error pages
+    health.register(server)  # /healthz, answered ahead of login and Dash
+    caching.register(app)  # long-lived Cache-Control on fingerprinted static files
+    warmup.finish_setup(app)  # Dash's first-request setup is not thread-safe
     _ = dbc  # dash-bootstrap-components' JS is served by Dash with the components
     return app
 
@@ -60,8 +64,15 @@ def serve(settings: Settings, host: str, port: int, debug: bool = False) -> None
         settings: the installation's settings.
         host: interface to bind (127.0.0.1 for a local demo).
         port: TCP port.
-        debug: Dash dev tools and reloader.
+        debug: Dash dev tools and reloader (the open demo on 127.0.0.1 only).
+
+    Raises:
+        ConfigurationError: the open demo (no users file) on another host than 127.0.0.1,
+            or debug with users configured.
     """
+    access.check_open_mode(settings, host)
+    if debug and settings.auth.users_file is not None:
+        raise access.ConfigurationError("debug mode is for the open demo only")
     app = create_app(settings)
     app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
 

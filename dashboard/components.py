@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -14,8 +15,10 @@ from dash import dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import ids
+from dashboard import data, ids
 from dashboard.snapshot import NoSnapshot, current_snapshot
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -186,15 +189,24 @@ def note(text: str | None, note_id: str) -> html.Div:
     return html.Div(text or "", id=note_id, className="page-note")
 
 
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+"""What a callback raises when its inputs are not what the page sends (a forged request)."""
+
+
 def guarded(function: Callable[P, T]) -> Callable[P, T]:
-    """Wrap a callback: when the snapshot vanished mid-session, leave the outputs as they are
-    (the page itself shows the no-data message on its next render)."""
+    """Wrap a callback: when the snapshot vanished mid-session, when the scope does not allow
+    the question, or when the inputs are malformed (a hand-made request), leave the outputs as
+    they are: no data, no error page, no stack trace. Only the callback's name and the error
+    type reach the log, never the values."""
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return function(*args, **kwargs)
-        except NoSnapshot as exc:
+        except (NoSnapshot, data.NotAllowed) as exc:
+            raise PreventUpdate from exc
+        except MALFORMED as exc:
+            log.warning("%s ignored malformed input (%s)", function.__name__, type(exc).__name__)
             raise PreventUpdate from exc
 
     return wrapper

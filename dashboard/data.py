@@ -6,6 +6,17 @@ aggregate passes through :func:`_protect`, the one call into the k-anonymity rul
 :mod:`dashboard.privacy` (SPEC §5). The SQL text lives in ``sql/queries/<name>.sql``; values
 reach it only as ``$name`` parameters.
 
+Scope (SPEC §6): the scope a query runs with is the one passed, narrowed by the logged-in
+user's (:func:`current_scope`, built from the session's user on the server, never from the
+request), so a callback that passed ``Scope.everything()`` by mistake still gets the user's.
+A restricted scope reads team aggregates only of the teams wholly inside it
+(:func:`allowed_teams`); people-level queries carry the scope as SQL parameters.
+
+Suppression is decided on the whole table of a team type (every department, every location,
+every job family) before the view keeps the teams it shows: a team hidden as the complement
+of a small one stays hidden when a filter selects it alone, so no combination of filters gets
+a hidden figure back by subtraction from a total shown elsewhere.
+
 Marts hold one row per (team type, team). The global filters pick the team type of the
 aggregates: the most specific filter set wins (team › department › location › job family), and
 the filter's values pick the teams. People-level questions (headcount, drill-downs) intersect
@@ -17,16 +28,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from dashboard import privacy
+from dashboard import access, audit, privacy
 from dashboard.filters import Filters
 from dashboard.snapshot import Snapshot
+from dashboard.users import User
 from skillboard.settings import SQL_DIR
 
 QUERY_DIR = SQL_DIR / "queries"
@@ -45,12 +57,18 @@ TEAM_TYPE_LABELS = {
 # -- who is asking --------------------------------------------------------------------------
 
 
+NOTHING = "\x00nothing"
+"""A team / department name no snapshot has: a selection narrowed to nothing matches nobody
+(an empty list would mean "no filter", i.e. everything)."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the person asking may see. ``Scope()`` is everything (admin / hr / open demo).
 
-    Narrower scopes (a manager's departments or org, a viewer without person-level lists) are
-    applied inside this module so that no callback can forget them.
+    A restricted scope is the union of ``departments`` and the org (on the snapshot date) of
+    ``manager_id``, recursively. Narrower scopes are applied inside this module so that no
+    callback can forget them.
     """
 
     departments: tuple[str, ...] | None = None
@@ -62,10 +80,67 @@ class Scope:
         """The unrestricted scope."""
         return cls()
 
+    @classmethod
+    def nothing(cls) -> Scope:
+        """The scope of nobody (a request without a valid user when users are configured)."""
+        return cls(departments=(), manager_id=None, person_level=False)
+
+    @property
+    def restricted(self) -> bool:
+        """True when the scope covers only some departments / one org."""
+        return self.departments is not None or self.manager_id is not None
+
+    def narrowed_by(self, granted: Scope) -> Scope:
+        """This scope, never wider than ``granted`` (the logged-in user's)."""
+        person_level = self.person_level and granted.person_level
+        if not granted.restricted:
+            return replace(self, person_level=person_level)
+        if not self.restricted or replace(self, person_level=True) == replace(
+            granted, person_level=True
+        ):
+            return replace(granted, person_level=person_level)
+        # Two different restricted scopes: keep what both name (a subset of their overlap).
+        wanted = set(granted.departments or ())
+        departments = tuple(d for d in self.departments or () if d in wanted)
+        manager = self.manager_id if self.manager_id == granted.manager_id else None
+        return Scope(departments, manager, person_level)
+
+    def sql_params(self) -> dict[str, Any]:
+        """The scope as the ``$scope_*`` parameters of people-level queries."""
+        return {
+            "scope_all": not self.restricted,
+            "scope_departments": list(self.departments or ()),
+            "scope_manager": self.manager_id or NOTHING,
+        }
+
+
+def scope_of(user: User) -> Scope:
+    """The scope of a logged-in user: admin and hr everything; a manager their departments
+    and / or org; a viewer aggregates only (of everything, or of the scope listed)."""
+    if user.sees_everything:
+        return Scope(person_level=user.person_level)
+    return Scope(
+        departments=user.departments or None,
+        manager_id=user.employee_id,
+        person_level=user.person_level,
+    )
+
 
 def current_scope() -> Scope:
-    """The scope of the current request (everything until users are configured)."""
-    return Scope.everything()
+    """The scope of the current request: built from the session's user on the server.
+
+    Everything in the open demo (no users file) and outside a request (tests, scripts);
+    nothing when users are configured but the request has no valid user.
+    """
+    configured, user = access.request_identity()
+    if not configured:
+        return Scope.everything()
+    return scope_of(user) if user is not None else Scope.nothing()
+
+
+def _granted(scope: Scope) -> Scope:
+    configured, _ = access.request_identity()
+    return scope.narrowed_by(current_scope()) if configured else scope
 
 
 class NotAllowed(PermissionError):
@@ -125,6 +200,7 @@ def _protect(
     count: str,
     values: list[str],
     within: list[str] | None = None,
+    across: list[str] | None = None,
 ) -> pl.DataFrame:
     """Suppress every row over fewer than k people (SPEC §5): its ``values`` and ``count``
     become null and ``suppressed`` is true. The one place aggregates meet the privacy rules.
@@ -137,15 +213,67 @@ def _protect(
         within: columns grouping sibling rows under a total that is shown (``[]``: all rows
             are siblings); the next-smallest sibling of a lone hidden row is hidden too
             (complementary suppression). None: no total is shown, nothing to complement.
+        across: a second grouping for two-way tables (rows add up along both); the two are
+            applied in turn until no lone hidden cell is left in either.
     """
-    return privacy.suppress(
-        frame,
-        people=count,
-        values=values,
-        k=k,
-        siblings_by=within or (),
-        total_shown=within is not None,
+    groupings = [g for g in (within, across) if g is not None]
+    if not groupings:
+        return privacy.suppress(frame, people=count, values=values, k=k, total_shown=False)
+    result = frame
+    reasons: pl.Series | None = None
+    hidden = -1
+    for _ in range(6):  # each pass only hides more; two-way tables settle in a few
+        for grouping in groupings:
+            result = privacy.suppress(
+                result.drop(["suppressed", "suppression_reason"], strict=False),
+                people=count,
+                values=values,
+                k=k,
+                siblings_by=grouping,
+                total_shown=True,
+            )
+            # A cell hidden by an earlier pass reads as "fewer than k" to the next one: keep
+            # the first reason found.
+            now = result["suppression_reason"]
+            reasons = now if reasons is None else reasons.fill_null(now)
+        if int(result["suppressed"].sum()) == hidden:
+            break
+        hidden = int(result["suppressed"].sum())
+    assert reasons is not None
+    return result.with_columns(reasons.alias("suppression_reason"))
+
+
+PARTITIONS = ("department", "location", "job_family")
+"""Team types that split the organisation into disjoint teams (their sum is the whole)."""
+
+
+def _team_rows(
+    db: Snapshot,
+    query: str,
+    selection: TeamSelection,
+    *,
+    count: str,
+    values: list[str],
+    within: list[str] | None = None,
+    across: list[str] | None = None,
+    **params: Any,
+) -> pl.DataFrame:
+    """One team aggregate for the selected teams, suppressed on the whole table of its team
+    type (see the module docstring) and then narrowed to the selection."""
+    whole = selection.team_type in PARTITIONS
+    frame = _run(
+        db,
+        query,
+        team_type=selection.team_type,
+        teams=[] if whole else list(selection.teams),
+        **params,
     )
+    frame = _protect(
+        frame, k_anonymity(db), count=count, values=values, within=within, across=across
+    )
+    if whole and selection.teams:
+        frame = frame.filter(pl.col("team").is_in(list(selection.teams)))
+    return frame
 
 
 # -- snapshot metadata (memoised per published file) -----------------------------------------
@@ -219,8 +347,34 @@ class Option:
     label: str
 
 
+AllowedTeams = Mapping[str, frozenset[str]]
+"""Team type -> the teams whose aggregates a restricted scope may read."""
+
+
+def allowed_teams(db: Snapshot, scope: Scope) -> AllowedTeams | None:
+    """The teams a scope may read aggregates of; None when the scope is unrestricted.
+
+    A restricted scope reads its departments and every manager's org (on the snapshot date)
+    whose members are all inside the scope, its own org and the orgs under it among them.
+    Locations, job families and the whole organisation mix people from outside any
+    department scope, so a restricted scope reads none of them.
+    """
+    if not scope.restricted:
+        return None
+
+    def compute() -> AllowedTeams:
+        orgs: frozenset[str] = frozenset()
+        if "org_members_on_as_of" in db.tables():
+            orgs = frozenset(_run(db, "scope_orgs", **scope.sql_params())["team"].to_list())
+        return {"department": frozenset(scope.departments or ()), "manager_org": orgs}
+
+    return db.memo(f"allowed:{scope.departments}:{scope.manager_id}", compute)
+
+
 def filter_options(db: Snapshot, scope: Scope) -> dict[str, list[Option]]:
-    """Every filter's options (department, team, location, job_family, framework)."""
+    """Every filter's options (department, team, location, job_family, framework), only
+    those inside the scope: its teams, and the locations / job families of its people."""
+    scope = _granted(scope)
 
     def compute() -> dict[str, list[Option]]:
         frame = _run(db, "filter_options")
@@ -232,13 +386,20 @@ def filter_options(db: Snapshot, scope: Scope) -> dict[str, list[Option]]:
         return options
 
     options = db.memo("filter_options", compute)
-    if scope.departments is not None:
-        allowed = set(scope.departments)
-        options = {
-            **options,
-            "department": [o for o in options["department"] if o.value in allowed],
-        }
-    return options
+    allowed = allowed_teams(db, scope)
+    if allowed is None:
+        return options
+    present: dict[str, set[str]] = {"location": set(), "job_family": set()}
+    if "people_on_as_of" in db.tables():
+        for field, value in _run(db, "scope_values", **scope.sql_params()).iter_rows():
+            present[field].add(str(value))
+    return {
+        "department": [o for o in options["department"] if o.value in allowed["department"]],
+        "team": [o for o in options["team"] if o.value in allowed["manager_org"]],
+        "location": [o for o in options["location"] if o.value in present["location"]],
+        "job_family": [o for o in options["job_family"] if o.value in present["job_family"]],
+        "framework": options["framework"],
+    }
 
 
 def team_labels(db: Snapshot) -> dict[tuple[str, str], str]:
@@ -271,18 +432,34 @@ _PRIORITY = (
 )
 
 
+def _declared_teams(scope: Scope) -> AllowedTeams:
+    # Without the snapshot at hand: the teams the scope names itself.
+    return {
+        "department": frozenset(scope.departments or ()),
+        "manager_org": frozenset([scope.manager_id] if scope.manager_id else []),
+    }
+
+
 def team_selection(
-    filters: Filters, scope: Scope, *, group_by_default: str = "all"
+    filters: Filters,
+    scope: Scope,
+    *,
+    group_by_default: str = "all",
+    allowed: AllowedTeams | None = None,
 ) -> TeamSelection:
     """The team type and teams that aggregates read for these filters.
 
     Args:
         filters: the global filters.
-        scope: the person's scope (a department-scoped manager only ever reads their teams).
+        scope: the person's scope (a restricted scope only ever reads its allowed teams).
         group_by_default: the team type when no people filter is set (``all`` for headline
             numbers, ``department`` for one-row-per-team charts).
+        allowed: the scope's teams (:func:`allowed_teams`); when None for a restricted scope,
+            the teams it names itself.
     """
     chosen = [(name, team_type) for name, team_type in _PRIORITY if getattr(filters, name)]
+    if scope.restricted:
+        return _scoped_selection(filters, scope, chosen, allowed or _declared_teams(scope))
     note = None
     if len(chosen) > 1:
         ignored = ", ".join(name.replace("_", " ") for name, _ in chosen[1:])
@@ -293,37 +470,55 @@ def team_selection(
         )
     if chosen:
         name, team_type = chosen[0]
-        selection = TeamSelection(team_type, tuple(getattr(filters, name)), note)
-    else:
-        selection = TeamSelection(group_by_default, ())
-    if scope.departments is not None and selection.team_type in ("all", "department"):
-        teams = selection.teams or scope.departments
-        selection = TeamSelection(
-            "department", tuple(t for t in teams if t in scope.departments), selection.note
+        return TeamSelection(team_type, tuple(getattr(filters, name)), note)
+    return TeamSelection(group_by_default, ())
+
+
+def _scoped_selection(
+    filters: Filters, scope: Scope, chosen: list[tuple[str, str]], allowed: AllowedTeams
+) -> TeamSelection:
+    usable = [(name, team_type) for name, team_type in chosen if allowed.get(team_type)]
+    note = None
+    if len(usable) < len(chosen):
+        note = (
+            "Team aggregates cover only teams wholly inside your access; they ignore the "
+            "location and job family filters. Headcount and people lists apply every filter."
         )
-    return selection
+    if usable:
+        name, team_type = usable[0]
+        # Anything the request names outside the scope is dropped; nothing left = nobody.
+        teams = tuple(t for t in getattr(filters, name) if t in allowed[team_type])
+        return TeamSelection(team_type, teams or (NOTHING,), note)
+    if allowed.get("department"):
+        return TeamSelection("department", tuple(sorted(allowed["department"])), note)
+    if scope.manager_id and scope.manager_id in allowed.get("manager_org", frozenset()):
+        return TeamSelection("manager_org", (scope.manager_id,), note)
+    return TeamSelection("department", (NOTHING,), note)
 
 
 def _people_params(filters: Filters, scope: Scope, as_of: dt.date | None) -> dict[str, Any]:
-    departments = list(filters.department)
-    if scope.departments is not None:
-        departments = [d for d in departments or scope.departments if d in scope.departments]
-        if not departments:
-            departments = ["\x00no department"]  # an empty scope matches nobody
-    teams = list(filters.team)
-    if scope.manager_id is not None:
-        teams = [scope.manager_id]
+    # The scope travels as its own parameters ($scope_*), applied by the SQL to every row,
+    # whatever the filters say.
     return {
         "as_of": as_of,
-        "department": departments,
-        "team": teams,
+        "department": list(filters.department),
+        "team": list(filters.team),
         "location": list(filters.location),
         "job_family": list(filters.job_family),
+        **scope.sql_params(),
     }
 
 
 def _selection_params(selection: TeamSelection) -> dict[str, Any]:
     return {"team_type": selection.team_type, "teams": list(selection.teams)}
+
+
+def _selection(
+    db: Snapshot, filters: Filters, scope: Scope, group_by_default: str
+) -> TeamSelection:
+    return team_selection(
+        filters, scope, group_by_default=group_by_default, allowed=allowed_teams(db, scope)
+    )
 
 
 def _require_table(db: Snapshot, table: str) -> bool:
@@ -333,17 +528,43 @@ def _require_table(db: Snapshot, table: str) -> bool:
 # -- Overview --------------------------------------------------------------------------------
 
 
+def _department_table(filters: Filters, scope: Scope) -> tuple[Filters, Scope, tuple[str, ...]]:
+    """How to compute a per-department table of people counts so that its suppression pattern
+    does not depend on the department filter: (filters without it, the scope to compute
+    with, the departments the view keeps; empty = all).
+
+    A department scope sees whole departments, so the table is the organisation's and the
+    view keeps the scope's departments; a manager's-org scope counts only its own people, so
+    its table is computed inside the scope.
+    """
+    wanted = filters.department
+    if scope.manager_id is not None:
+        return filters, scope, wanted
+    if scope.departments is not None:
+        allowed = set(scope.departments)
+        wanted = tuple(d for d in (wanted or scope.departments) if d in allowed) or (NOTHING,)
+    return replace(filters, department=()), replace(scope, departments=None), wanted
+
+
 def headcount_by_department(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     """Active employees per department on the as-of date, inside every people filter.
 
     Returns:
-        department, headcount (null when suppressed), total (all departments together),
-        suppressed.
+        department, headcount (null when suppressed), total (the shown departments
+        together), suppressed, suppression_reason.
     """
+    scope = _granted(scope)
     as_of = resolve_as_of(db, filters)
-    frame = _run(db, "headcount_by_department", **_people_params(filters, scope, as_of))
-    frame = frame.with_columns(pl.col("headcount").sum().alias("total"))
-    return _protect(frame, k_anonymity(db), count="headcount", values=["headcount"], within=[])
+    table_filters, table_scope, wanted = _department_table(filters, scope)
+    raw = _run(db, "headcount_by_department", **_people_params(table_filters, table_scope, as_of))
+    frame = _protect(raw, k_anonymity(db), count="headcount", values=["headcount"], within=[])
+    if wanted:
+        frame = frame.filter(pl.col("department").is_in(list(wanted)))
+        raw = raw.filter(pl.col("department").is_in(list(wanted)))
+    total = int(raw["headcount"].sum()) if raw.height else 0
+    return frame.with_columns(pl.lit(total, dtype=pl.Int64).alias("total")).select(
+        "department", "headcount", "total", "suppressed", "suppression_reason"
+    )
 
 
 def headcount_total(frame: pl.DataFrame) -> int | None:
@@ -381,15 +602,15 @@ def coverage_index(
     """
     if not _require_table(db, "team_coverage_index"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default=group_by_default)
-    frame = _run(
-        db, "coverage_index", as_of=resolve_as_of(db, filters), **_selection_params(selection)
-    )
-    return _protect(
-        frame,
-        k_anonymity(db),
+    scope = _granted(scope)
+    return _team_rows(
+        db,
+        "coverage_index",
+        _selection(db, filters, scope, group_by_default),
+        as_of=resolve_as_of(db, filters),
         count="headcount",
         values=["coverage_index", "single_points_of_failure", "required_skills", "headcount"],
+        within=[],
     )
 
 
@@ -423,18 +644,7 @@ def biggest_gaps(db: Snapshot, scope: Scope, filters: Filters, limit: int = 10) 
     )
 
 
-def expiring_credentials(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Holdings of people in the filters that stop being valid within 90 days (person-level).
-
-    Returns:
-        employee_id, full_name, department, badge_name, skill_id, skill_name, expires_on,
-        days_left.
-
-    Raises:
-        NotAllowed: when the scope may not see person-level rows.
-    """
-    if not scope.person_level:
-        raise NotAllowed("person-level lists are not available to this role")
+def _expiring_rows(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     if not _require_table(db, "expiring_credentials"):
         return pl.DataFrame()
     params = _people_params(filters, scope, None)
@@ -442,25 +652,78 @@ def expiring_credentials(db: Snapshot, scope: Scope, filters: Filters) -> pl.Dat
     return _run(db, "expiring_credentials", framework=list(filters.framework), **params)
 
 
+def expiring_credentials(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
+    """Holdings of people in the filters that stop being valid within 90 days (person-level).
+
+    Returns:
+        employee_id, full_name, department, location, job_family, badge_name, skill_id,
+        skill_name, expires_on, days_left.
+
+    Raises:
+        NotAllowed: when the scope may not see person-level rows.
+    """
+    scope = _granted(scope)
+    if not scope.person_level:
+        raise NotAllowed("person-level lists are not available to this role")
+    audit.record("person_list", list="expiring_credentials")
+    return _expiring_rows(db, scope, filters)
+
+
 def expiring_counts(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     """Expiring holdings counted per horizon (30 / 60 / 90 days), cumulative.
 
+    Counted per department first and suppressed there (a department hidden as the complement
+    of a small one stays hidden whichever departments the filter picks), then summed over the
+    departments in view; a sum that includes exactly one hidden department is hidden too.
+
     Returns:
-        horizon_days, holdings, people, suppressed (fewer than k people behind a count).
+        horizon_days, holdings, people, suppressed (fewer than k people behind a count, or a
+        sum that would give a hidden department away).
     """
     # Counts are aggregates: a role without person-level access still sees them.
-    rows = expiring_credentials(db, replace(scope, person_level=True), filters)
-    counts = []
+    scope = _granted(scope)
+    table_filters, table_scope, wanted = _department_table(filters, scope)
+    rows = _expiring_rows(db, table_scope, table_filters)
+    k = k_anonymity(db)
+    schema = {"horizon_days": pl.Int64, "holdings": pl.Int64, "people": pl.Int64}
+    per_department = []
+    departments = sorted(set(rows["department"].to_list())) if rows.height else []
     for horizon in EXPIRY_HORIZONS:
         within = rows.filter(pl.col("days_left") <= horizon) if rows.height else rows
-        people = within["employee_id"].n_unique() if within.height else 0
-        counts.append({"horizon_days": horizon, "holdings": within.height, "people": people})
-    frame = pl.DataFrame(
-        counts, schema={"horizon_days": pl.Int64, "holdings": pl.Int64, "people": pl.Int64}
+        for department in departments:
+            mine = within.filter(pl.col("department") == department)
+            per_department.append(
+                {
+                    "department": department,
+                    "horizon_days": horizon,
+                    "holdings": mine.height,
+                    "people": mine["employee_id"].n_unique() if mine.height else 0,
+                }
+            )
+    table = pl.DataFrame(per_department, schema={"department": pl.String, **schema}).filter(
+        pl.col("people") > 0
     )
-    return _protect(
-        frame, k_anonymity(db), count="people", values=["holdings", "people"], within=None
+    hidden = _protect(
+        table, k, count="people", values=["holdings", "people"], within=["horizon_days"]
     )
+    if wanted:
+        table = table.filter(pl.col("department").is_in(list(wanted)))
+        hidden = hidden.filter(pl.col("department").is_in(list(wanted)))
+    counts = []
+    for horizon in EXPIRY_HORIZONS:
+        raw = table.filter(pl.col("horizon_days") == horizon)
+        shown = hidden.filter(pl.col("horizon_days") == horizon)
+        people = int(raw["people"].sum()) if raw.height else 0
+        lone = int(shown["suppressed"].sum()) == 1 if shown.height else False
+        counts.append(
+            {
+                "horizon_days": horizon,
+                "holdings": int(raw["holdings"].sum()) if raw.height else 0,
+                "people": -1 if lone else people,  # -1: forced below k, hidden next
+            }
+        )
+    frame = pl.DataFrame(counts, schema=schema)
+    return _protect(frame, k, count="people", values=["holdings", "people"], within=None)
 
 
 # -- Coverage --------------------------------------------------------------------------------
@@ -477,17 +740,21 @@ def coverage_cells(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame
     """
     if not _require_table(db, "team_skill_coverage"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="department")
-    frame = _run(
+    scope = _granted(scope)
+    return _cells(
+        db, _selection(db, filters, scope, "department"), resolve_as_of(db, filters), filters
+    )
+
+
+def _cells(
+    db: Snapshot, selection: TeamSelection, as_of: dt.date, filters: Filters
+) -> pl.DataFrame:
+    return _team_rows(
         db,
         "coverage_cells",
-        as_of=resolve_as_of(db, filters),
+        selection,
+        as_of=as_of,
         framework=list(filters.framework),
-        **_selection_params(selection),
-    )
-    return _protect(
-        frame,
-        k_anonymity(db),
         count="required",
         values=["required", "holders", "coverage", "gap_people"],
         within=["skill_id"],
@@ -505,15 +772,22 @@ def coverage_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame
     """
     if not _require_table(db, "team_coverage_index"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="all")
-    frame = _run(
-        db, "coverage_trend", as_of=resolve_as_of(db, filters), **_selection_params(selection)
+    scope = _granted(scope)
+    return _team_rows(
+        db,
+        "coverage_trend",
+        _selection(db, filters, scope, "all"),
+        as_of=resolve_as_of(db, filters),
+        count="headcount",
+        values=["coverage_index", "headcount"],
+        within=["as_of"],
     )
-    return _protect(frame, k_anonymity(db), count="headcount", values=["coverage_index"])
 
 
 def single_points_of_failure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Required skills held by exactly one person in a selected team (snapshot date).
+    """Required skills held by exactly one person in a selected team (snapshot date), for the
+    teams and skills whose coverage cell is shown (a team of fewer than k people, or one
+    hidden as a complement, lists nobody).
 
     Returns:
         team_type, team, skill_id, skill_name, employee_id, full_name, job_title.
@@ -521,17 +795,25 @@ def single_points_of_failure(db: Snapshot, scope: Scope, filters: Filters) -> pl
     Raises:
         NotAllowed: when the scope may not see person-level rows.
     """
+    scope = _granted(scope)
     if not scope.person_level:
         raise NotAllowed("person-level lists are not available to this role")
     if not _require_table(db, "single_points_of_failure"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="department")
-    return _run(
+    selection = _selection(db, filters, scope, "department")
+    frame = _run(
         db,
         "single_points_of_failure",
         framework=list(filters.framework),
         **_selection_params(selection),
+        **scope.sql_params(),
     )
+    as_of = snapshot_info(db).as_of
+    if frame.height and as_of is not None and _require_table(db, "team_skill_coverage"):
+        shown = _cells(db, selection, as_of, filters).filter(~pl.col("suppressed"))
+        frame = frame.join(shown.select("team", "skill_id"), on=["team", "skill_id"], how="semi")
+    audit.record("person_list", list="single_points_of_failure", team_type=selection.team_type)
+    return frame
 
 
 def skill_people(
@@ -557,16 +839,43 @@ def skill_people(
         status (holds / missing).
 
     Raises:
-        NotAllowed: when the scope may not see person-level rows or the team is outside it.
+        NotAllowed: when the scope may not see person-level rows, the team is outside it, or
+            the cell is hidden (fewer than k people, or its complement).
     """
+    scope = _granted(scope)
     if not scope.person_level:
         raise NotAllowed("person-level lists are not available to this role")
-    if scope.departments is not None and not (
-        team_type == "department" and team in scope.departments
+    allowed = allowed_teams(db, scope)
+    if team_type not in TEAM_TYPE_LABELS or (
+        allowed is not None and team not in allowed.get(team_type, frozenset())
     ):
         raise NotAllowed("this team is outside your scope")
     as_of = snapshot_info(db).as_of or resolve_as_of(db, Filters())
-    return _run(db, "skill_people", as_of=as_of, team_type=team_type, team=team, skill_id=skill_id)
+    if _require_table(db, "team_skill_coverage"):
+        cell = _cells(db, TeamSelection(team_type, (team,)), as_of, Filters()).filter(
+            pl.col("skill_id") == skill_id
+        )
+        if bool(cell["suppressed"].any()):
+            raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k_anonymity(db))))
+    people = _run(
+        db,
+        "skill_people",
+        as_of=as_of,
+        team_type=team_type,
+        team=team,
+        skill_id=skill_id,
+        **scope.sql_params(),
+    )
+    if people.height < k_anonymity(db):
+        raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k_anonymity(db))))
+    audit.record("person_list", list="skill_people", team_type=team_type, skill_id=skill_id)
+    return people
+
+
+_HIDDEN_LIST = (
+    "This team has {label} people whose role requires the skill (or its figures are hidden so "
+    "that a smaller team's cannot be worked out): its list is hidden."
+)
 
 
 # -- Retention -------------------------------------------------------------------------------
@@ -581,15 +890,17 @@ def attrition_by_group(
     Returns:
         team, team_label, window_start, window_end, months, average_headcount, leavers,
         voluntary_leavers, regrettable_leavers, attrition_pct, voluntary_pct, regrettable_pct
-        (per cent per year), suppressed (average headcount below k).
+        (per cent per year), suppressed (average headcount below k, or the complement of a
+        hidden team: the organisation's leavers are shown, so one hidden team's could be
+        recovered by subtraction).
     """
     if not _require_table(db, "attrition_summary"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default=group_by_default)
-    frame = _run(db, "attrition_summary", **_selection_params(selection))
-    return _protect(
-        frame,
-        k_anonymity(db),
+    scope = _granted(scope)
+    return _team_rows(
+        db,
+        "attrition_summary",
+        _selection(db, filters, scope, group_by_default),
         count="average_headcount",
         values=[
             "leavers",
@@ -600,6 +911,7 @@ def attrition_by_group(
             "regrettable_pct",
             "average_headcount",
         ],
+        within=[],
     )
 
 
@@ -608,25 +920,18 @@ def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
 
     Returns:
         month, team, headcount_start, headcount_end, leavers, voluntary_leavers,
-        regrettable_leavers, suppressed.
+        regrettable_leavers, min_headcount, suppressed.
     """
     if not _require_table(db, "attrition_monthly"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="all")
+    scope = _granted(scope)
     as_of = resolve_as_of(db, filters)
-    frame = _run(
+    return _team_rows(
         db,
         "attrition_trend",
+        _selection(db, filters, scope, "all"),
         as_of=as_of,
         window_start=window_start(as_of),
-        **_selection_params(selection),
-    )
-    frame = frame.with_columns(
-        pl.min_horizontal("headcount_start", "headcount_end").alias("min_headcount")
-    )
-    return _protect(
-        frame,
-        k_anonymity(db),
         count="min_headcount",
         values=[
             "leavers",
@@ -636,6 +941,7 @@ def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
             "headcount_end",
             "average_headcount",
         ],
+        within=["month"],
     )
 
 
@@ -648,14 +954,15 @@ def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataF
     """
     if not _require_table(db, "retention_exposure"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="all")
-    frame = _run(db, "retention_exposure", **_selection_params(selection))
-    return _protect(
-        frame,
-        k_anonymity(db),
+    scope = _granted(scope)
+    return _team_rows(
+        db,
+        "retention_exposure",
+        _selection(db, filters, scope, "all"),
         count="people",
         values=["people", "person_years", "leavers", "leavers_per_100py"],
         within=["team"],
+        across=["exposure"],
     )
 
 
@@ -672,11 +979,11 @@ def retention_summary(
     """
     if not _require_table(db, "retention_summary"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default=group_by_default)
-    frame = _run(db, "retention_summary", **_selection_params(selection))
-    return _protect(
-        frame,
-        k_anonymity(db),
+    scope = _granted(scope)
+    return _team_rows(
+        db,
+        "retention_summary",
+        _selection(db, filters, scope, group_by_default),
         count="people",
         values=[
             "rate_ratio",
@@ -689,23 +996,32 @@ def retention_summary(
             "not_badged_leavers",
             "people",
         ],
+        within=[],
     )
 
 
 def retention_curve(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     """Kaplan–Meier retention by exposure for the selection (the organisation when unfiltered).
 
-    Points with fewer than k people at risk are dropped: the curve ends where it would
-    describe individuals.
+    Points with fewer than k people at risk are dropped, and so is the smallest other team's
+    point of the same month when one could subtract it back from the organisation's: the curve
+    ends where it would describe individuals.
 
     Returns:
         team, exposure, month_of_tenure, at_risk, leavers, retained_share.
     """
     if not _require_table(db, "retention_curve"):
         return pl.DataFrame()
-    selection = team_selection(filters, scope, group_by_default="all")
-    frame = _run(db, "retention_curve", **_selection_params(selection))
-    return frame.filter(pl.col("at_risk") >= k_anonymity(db))
+    scope = _granted(scope)
+    frame = _team_rows(
+        db,
+        "retention_curve",
+        _selection(db, filters, scope, "all"),
+        count="at_risk",
+        values=["at_risk", "leavers", "retained_share"],
+        within=["exposure", "month_of_tenure"],
+    )
+    return frame.filter(~pl.col("suppressed")).drop("suppressed", "suppression_reason")
 
 
 # -- Training ROI ----------------------------------------------------------------------------
@@ -715,11 +1031,20 @@ def training_roi(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
     """Per-programme ROI with its interval and the assumptions echoed by the mart.
 
     Programme ROI is organisation-wide (the mart has no team dimension); the people filters do
-    not narrow it.
+    not narrow it, and a restricted scope (which sees no organisation-wide figure) gets none.
 
     Returns:
         every training_roi column plus suppressed (fewer than k learners).
+
+    Raises:
+        NotAllowed: for a restricted scope.
     """
+    scope = _granted(scope)
+    if scope.restricted:
+        raise NotAllowed(
+            "Training ROI is computed for the whole organisation; your access covers only "
+            "part of it"
+        )
     if not _require_table(db, "training_roi"):
         return pl.DataFrame()
     frame = _run(db, "training_roi")
@@ -744,32 +1069,59 @@ def training_roi(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
 # -- Data quality ----------------------------------------------------------------------------
 
 
+def _require_data_steward(scope: Scope) -> None:
+    # Quarantined rows carry raw roster values and unmatched awards carry e-mail addresses of
+    # any department: only roles that see every person (admin, hr) get them.
+    if scope.restricted or not scope.person_level:
+        raise NotAllowed("raw rows and recipient identities are shown to admin and hr only")
+
+
 def etl_runs(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """The latest ETL runs with status and counts."""
+    """The latest ETL runs with status and counts (no personal data: every role)."""
     return _run(db, "etl_runs") if _require_table(db, "etl_runs") else pl.DataFrame()
 
 
 def files(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """Every current inbox file with its loader, status, counts and error."""
+    """Every current inbox file with its loader, status, counts and error (admin, hr).
+
+    Raises:
+        NotAllowed: for other roles (an error can quote a value from a row).
+    """
+    _require_data_steward(_granted(scope))
     return _run(db, "files") if _require_table(db, "files") else pl.DataFrame()
 
 
 def quarantine(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """Quarantined rows with file, row number, reason and raw values."""
-    return _run(db, "quarantine") if _require_table(db, "quarantine") else pl.DataFrame()
+    """Quarantined rows with file, row number, reason and raw values (admin, hr).
+
+    Raises:
+        NotAllowed: for other roles.
+    """
+    _require_data_steward(_granted(scope))
+    if not _require_table(db, "quarantine"):
+        return pl.DataFrame()
+    audit.record("person_list", list="quarantine")
+    return _run(db, "quarantine")
 
 
 def unmatched_by_identity(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """Unmatched badge awards counted by recipient identity type."""
+    """Unmatched badge awards counted by recipient identity type (awards, not people: every
+    role; they belong to no department)."""
     if not _require_table(db, "unmatched_awards"):
         return pl.DataFrame()
     return _run(db, "unmatched_by_identity")
 
 
 def unmatched_awards(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """The unmatched badge awards themselves (first 5000)."""
+    """The unmatched badge awards themselves (first 5000; admin, hr).
+
+    Raises:
+        NotAllowed: for other roles.
+    """
+    _require_data_steward(_granted(scope))
     if not _require_table(db, "unmatched_awards"):
         return pl.DataFrame()
+    audit.record("person_list", list="unmatched_awards")
     return _run(db, "unmatched_awards")
 
 
@@ -807,7 +1159,9 @@ def chart_csv(db: Snapshot, scope: Scope, filters: Filters, chart_id: str) -> st
 
     Raises:
         KeyError: for an unknown chart id.
+        NotAllowed: when the chart's data is not available to the scope.
     """
     frame = chart_frames()[chart_id](db, scope, filters)
+    audit.record("download", what="chart_csv", chart=chart_id)
     nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
     return frame.drop(nested).write_csv()

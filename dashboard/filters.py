@@ -42,11 +42,15 @@ class Filters:
 def _clean(values: Any) -> tuple[str, ...]:
     if values is None:
         return ()
-    if isinstance(values, str):
+    if isinstance(values, str | int | float):
         values = [values]
+    if not isinstance(values, list | tuple):
+        return ()
     seen: list[str] = []
     for value in values:
-        text = str(value).strip()
+        if not isinstance(value, str | int | float):
+            continue
+        text = str(value).strip()[:200]  # no real name is longer; a 1 MB string is not a name
         if text and text not in seen:
             seen.append(text)
     return tuple(seen)
@@ -101,6 +105,7 @@ def to_store(filters: Filters) -> dict[str, Any]:
 
 def from_store(data: dict[str, Any] | None) -> Filters:
     """The filters from a dcc.Store's data (tolerates None and missing keys)."""
-    data = data or {}
+    if not isinstance(data, dict):
+        data = {}  # a hand-made request may send anything: it means "no filter"
     lists = {name: _clean(data.get(name)) for name in LIST_PARAMS}
     return Filters(**lists, as_of=parse_date(data.get("as_of")))

@@ -21,6 +21,9 @@ FILTER_NOTE = "shell-filter-note"
 NAV = "shell-nav"
 NAV_LINK = "shell-nav-link"  # pattern id: {"type": NAV_LINK, "path": "/coverage"}
 FRESHNESS = "shell-freshness"
+USER_MENU = "shell-user-menu"
+USER_NAME = "shell-user-name"
+LOGOUT = "shell-logout"
 
 # Overview.
 OVERVIEW_KPIS = "overview-kpis"
@@ -56,6 +59,7 @@ ROI_SHARE = "roi-share"
 ROI_RATE = "roi-rate"
 ROI_ASSUMPTIONS = "roi-assumptions"
 ROI_RESET = "roi-reset"
+ROI_NOTE = "roi-note"
 
 # Retention.
 RETENTION_RATES = "retention-rates"
@@ -71,6 +75,7 @@ DATA_QUARANTINE = "data-quarantine"
 DATA_UNMATCHED = "data-unmatched"
 DATA_UNMATCHED_CHART = "data-unmatched-chart"
 DATA_FRESHNESS = "data-freshness"
+DATA_STEWARD_NOTE = "data-steward-note"
 
 # Pattern-matching ids shared by every chart card: the CSV button, its download and the chart.
 CSV_BUTTON = "csv-button"  # {"type": CSV_BUTTON, "chart": <chart id>}

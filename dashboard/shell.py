@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, filters, ids
+from dashboard import access, data, filters, ids
 from dashboard.snapshot import NoSnapshot, current_snapshot
 
 PAGES = (
@@ -48,6 +48,7 @@ def navbar() -> dbc.Navbar:
                 dbc.NavbarBrand("Skillboard", href="/", className="fw-semibold"),
                 dbc.Nav(links, navbar=True, className="me-auto", id=ids.NAV),
                 html.Span(id=ids.FRESHNESS, className="navbar-text small"),
+                html.Span(id=ids.USER_MENU),
             ],
             fluid=True,
         ),
@@ -133,7 +134,12 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
         [{"label": o.label, "value": o.value} for o in options.get(field, [])]
         for field, _, _ in FILTER_FIELDS
     ]
-    values = [list(getattr(chosen, field)) for field, _, _ in FILTER_FIELDS]
+    # A link may name teams outside the person's scope (or gone from the data): the dropdowns
+    # keep only values they offer. The data layer ignores the others anyway.
+    values = [
+        [v for v in getattr(chosen, field) if v in {o.value for o in options.get(field, [])}]
+        for field, _, _ in FILTER_FIELDS
+    ]
     as_of_options = [{"label": d.isoformat(), "value": d.isoformat()} for d in dates]
     as_of = chosen.as_of.isoformat() if chosen.as_of else None
     return (*option_lists, *values, as_of_options, as_of)
@@ -142,10 +148,19 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
 def store_filters(*values: Any) -> tuple[dict[str, Any], str]:
     """Dropdown values -> the filter store and the query string."""
     *lists, as_of = values
-    chosen = filters.Filters(
-        **{field: tuple(v or ()) for (field, _, _), v in zip(FILTER_FIELDS, lists, strict=True)},
-        as_of=filters.parse_date(as_of),
-    )
+    try:
+        options = data.filter_options(current_snapshot(), data.current_scope())
+    except NoSnapshot:
+        options = None
+    picked: dict[str, tuple[str, ...]] = {}
+    for (field, _, _), chosen_values in zip(FILTER_FIELDS, lists, strict=True):
+        cleaned = filters.from_store({field: chosen_values})
+        kept = getattr(cleaned, field)
+        if options is not None:  # only what the dropdown offers (the person's scope)
+            offered = {o.value for o in options.get(field, [])}
+            kept = tuple(v for v in kept if v in offered)
+        picked[field] = kept
+    chosen = filters.Filters(**picked, as_of=filters.parse_date(as_of))
     return filters.to_store(chosen), filters.to_query(chosen)
 
 
@@ -205,8 +220,27 @@ def chart_csv_download(chart_id: str, store: dict[str, Any] | None) -> dict[str,
 
 def filter_note(store: dict[str, Any] | None) -> str:
     """Explain how combined filters apply to pre-computed team aggregates."""
-    selection = data.team_selection(filters.from_store(store), data.current_scope())
+    scope = data.current_scope()
+    try:
+        allowed = data.allowed_teams(current_snapshot(), scope)
+    except NoSnapshot:
+        allowed = None
+    selection = data.team_selection(filters.from_store(store), scope, allowed=allowed)
     return selection.note or ""
+
+
+def user_menu(_pathname: str | None) -> Any:
+    """Who is logged in, their role, and the logout link (nothing in the open demo)."""
+    _, user = access.request_identity()
+    if user is None:
+        return None
+    return html.Span(
+        [
+            html.Span(f"{user.name} · {user.role}", id=ids.USER_NAME, className="me-2"),
+            html.A("Log out", href="/logout", id=ids.LOGOUT, className="link-light"),
+        ],
+        className="navbar-text small ms-3",
+    )
 
 
 REPLACE_URL = """
@@ -243,6 +277,7 @@ def register(app: dash.Dash) -> None:
         Input(ids.URL, "pathname"),
     )(nav_state)
     app.callback(Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"))(freshness)
+    app.callback(Output(ids.USER_MENU, "children"), Input(ids.URL, "pathname"))(user_menu)
     app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(filter_note)
     app.callback(
         Output({"type": ids.CSV_DOWNLOAD, "chart": MATCH}, "data"),

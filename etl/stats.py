@@ -91,7 +91,11 @@ def fit_cox(segments: pd.DataFrame, team_type: str, team: str) -> CoxResult:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fitter.fit(
-                design, id_col="id", event_col="event", start_col="start", stop_col="stop",
+                design,
+                id_col="id",
+                event_col="event",
+                start_col="start",
+                stop_col="stop",
                 show_progress=False,
             )
     except Exception as exc:  # lifelines raises several types on non-convergence
@@ -121,7 +125,8 @@ def _design(segments: pd.DataFrame) -> pd.DataFrame:
         design = pd.concat([design, dummies], axis=1)
     # Covariates that never vary in the group (one department) carry no information.
     constant = [
-        c for c in design.columns
+        c
+        for c in design.columns
         if c not in ("id", "start", "stop", "event") and design[c].nunique() <= 1
     ]
     return design.drop(columns=constant)
@@ -142,8 +147,17 @@ def build_retention_cox(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(
         f"insert into {COX_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [r.team_type, r.team, r.hazard_ratio, r.hazard_ratio_low, r.hazard_ratio_high,
-             r.p_value, r.people, r.events, r.reason]
+            [
+                r.team_type,
+                r.team,
+                r.hazard_ratio,
+                r.hazard_ratio_low,
+                r.hazard_ratio_high,
+                r.p_value,
+                r.people,
+                r.events,
+                r.reason,
+            ]
             for r in results
         ],
     )

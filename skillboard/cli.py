@@ -217,13 +217,92 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """``skillboard serve``: the dashboard on the development server."""
-    from dashboard.app import serve
-
+    """``skillboard serve``: the dashboard (development server, or gunicorn with ``--prod``)."""
+    if args.workers is not None and not args.prod:
+        return _fail("--workers needs --prod (the development server is one process)", 2)
+    if args.workers is not None and args.workers < 1:
+        return _fail("--workers must be at least 1", 2)
     settings = _settings(args)
     host = args.host or settings.serve.host
     port = args.port or settings.serve.port
+    from dashboard.access import ConfigurationError, check_open_mode
+
+    try:
+        check_open_mode(settings, host)  # for --prod too: the open demo is 127.0.0.1 only
+    except ConfigurationError as exc:
+        return _fail(str(exc), 2)
+    if args.prod:
+        from dashboard.prod import serve_prod
+
+        serve_prod(settings, host=host, port=port, workers=args.workers)
+        return 0
+    from dashboard.app import serve
+
     serve(settings, host=host, port=port, debug=False)
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """``skillboard users add NAME --role ROLE``: create or replace a user; the password is
+    read from standard input and only its hash is written to ``[auth] users_file``."""
+    from dashboard.users import UsersFileError, add_user
+
+    settings = _settings(args)
+    if settings.auth.users_file is None:
+        return _fail("no users file: set [auth] users_file in the config (see docs/security.md)")
+    departments = tuple(d.strip() for d in (args.departments or "").split(",") if d.strip())
+    try:
+        user = add_user(
+            settings.auth.users_file,
+            args.name,
+            _read_password(),
+            args.role,
+            departments,
+            args.employee_id,
+        )
+    except (UsersFileError, ValueError) as exc:
+        return _fail(str(exc), 2)
+    scope = ", ".join(user.departments) or ""
+    if user.employee_id:
+        scope = (scope + "; " if scope else "") + f"org of {user.employee_id}"
+    print(
+        f"user {user.name}: {user.role}"
+        + (f" ({scope})" if scope else "")
+        + f" in {settings.auth.users_file}"
+    )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """``skillboard audit``: the latest audit events (logins, person-level lists, downloads)."""
+    from dashboard.access import audit_path
+    from dashboard.audit import read_events
+
+    settings = _settings(args)
+    path = audit_path(settings)
+    events = [e for e in read_events(path) if args.user is None or e.get("user") == args.user]
+    events = events[-args.limit :]
+    if args.json:
+        print(json.dumps(events, default=str))
+        return 0
+    if not events:
+        print(f"no audit events in {path}")
+    for e in events:
+        detail = ", ".join(
+            f"{k}={v}" for k, v in e.items() if k not in ("at", "event", "user") and v is not None
+        )
+        print(f"{e.get('at', '')}  {e.get('event', ''):16} {e.get('user') or '-':20} {detail}")
     return 0
 
 
@@ -317,7 +396,34 @@ def build_parser() -> argparse.ArgumentParser:
     common(serve)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--prod", action="store_true", help="serve with gunicorn, several worker processes"
+    )
+    serve.add_argument(
+        "--workers", type=int, help="with --prod: worker processes (default: CPUs, at least 2)"
+    )
     serve.set_defaults(func=cmd_serve)
+
+    users = sub.add_parser("users", help="dashboard logins")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    users_add = users_sub.add_parser(
+        "add", help="create or replace a user (password read from standard input)"
+    )
+    users_add.add_argument("name")
+    users_add.add_argument("--role", required=True, choices=["admin", "hr", "manager", "viewer"])
+    users_add.add_argument("--departments", help="comma-separated departments (manager, viewer)")
+    users_add.add_argument(
+        "--employee-id", help="the manager's employee id: their org, recursively"
+    )
+    users_add.add_argument("--config", help="TOML settings file naming [auth] users_file")
+    users_add.set_defaults(func=cmd_users_add)
+
+    audit = sub.add_parser("audit", help="who logged in, opened person lists, downloaded")
+    common(audit)
+    audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument("--user", help="only this user's events")
+    audit.add_argument("--json", action="store_true")
+    audit.set_defaults(func=cmd_audit)
 
     gen = sub.add_parser("generate", help="write a synthetic employer's export files")
     gen.add_argument("--employees", type=int, default=DEMO_EMPLOYEES)

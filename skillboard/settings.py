@@ -52,6 +52,12 @@ class AuthSettings(BaseModel):
     """Who may log in to the dashboard."""
 
     users_file: Path | None = None
+    """TOML file of users with password hashes; unset = the open demo (127.0.0.1 only)."""
+    audit_log: Path | None = None
+    """JSON-lines audit file (logins, person-level lists, downloads); default
+    ``<warehouse>/audit.jsonl``."""
+    trusted_proxies: int = 0
+    """Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust."""
 
 
 class ScheduleSettings(BaseModel):

@@ -100,7 +100,9 @@ def _context(store: dict[str, Any] | None) -> tuple[Any, data.Scope, filters.Fil
 
 def history_note(db: Any, scope: data.Scope, chosen: filters.Filters) -> str:
     """Why a past as-of date may show nothing for the chosen team type."""
-    selection = data.team_selection(chosen, scope, group_by_default="department")
+    selection = data.team_selection(
+        chosen, scope, group_by_default="department", allowed=data.allowed_teams(db, scope)
+    )
     info = data.snapshot_info(db)
     past = chosen.as_of is not None and chosen.as_of != info.as_of
     if past and selection.team_type not in ("all", "department"):
@@ -210,10 +212,11 @@ def drill(
 
 def clicked_key(click: dict[str, Any] | None) -> tuple[str, str, str, str] | None:
     """(team_type, team, skill_id, skill_name) from a heatmap or gap-bar clickData, or None."""
-    if not click or not click.get("points"):
+    if not isinstance(click, dict) or not isinstance(click.get("points"), list):
         return None
-    custom = click["points"][0].get("customdata")
-    if not custom or len(custom) < 4 or not custom[2]:
+    point = click["points"][0] if click["points"] else None
+    custom = point.get("customdata") if isinstance(point, dict) else None
+    if not isinstance(custom, list) or len(custom) < 4 or not custom[2]:
         return None
     return str(custom[0]), str(custom[1]), str(custom[2]), str(custom[-1])
 

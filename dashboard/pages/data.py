@@ -34,6 +34,27 @@ def layout(**_query: Any) -> Component:
             className="mb-3",
         )
 
+    chart = components.chart_card(
+        ids.DATA_UNMATCHED_CHART, subtitle="Awards kept but matched to no employee"
+    )
+    scope = data.current_scope()
+    if scope.restricted or not scope.person_level:
+        # Raw rows and recipient identities span every department: admin and hr only.
+        return html.Div(
+            [
+                html.H2("Data quality", className="page-title mb-1"),
+                html.Div(id=ids.DATA_FRESHNESS, className="mb-3"),
+                section("ETL runs", ids.DATA_RUNS, "etl_runs.csv", 260),
+                dbc.Alert(
+                    "Inbox files, quarantined rows and unmatched awards are shown to admin "
+                    "and hr only: they hold raw values from every department.",
+                    color="secondary",
+                    className="small",
+                    id=ids.DATA_STEWARD_NOTE,
+                ),
+                dbc.Row([dbc.Col(chart, lg=5)], className="g-3"),
+            ]
+        )
     return html.Div(
         [
             html.H2("Data quality", className="page-title mb-1"),
@@ -43,13 +64,7 @@ def layout(**_query: Any) -> Component:
             section("Quarantined rows and their reasons", ids.DATA_QUARANTINE, "quarantine.csv"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        components.chart_card(
-                            ids.DATA_UNMATCHED_CHART,
-                            subtitle="Awards kept but matched to no employee",
-                        ),
-                        lg=5,
-                    ),
+                    dbc.Col(chart, lg=5),
                     dbc.Col(
                         section("Unmatched badge awards", ids.DATA_UNMATCHED, "unmatched.csv", 360),
                         lg=7,

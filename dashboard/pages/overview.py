@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, data, figures, filters, ids, shell
+from dashboard import audit, components, data, figures, filters, ids, shell
 from dashboard.snapshot import current_snapshot
 
 PATH = "/"
@@ -222,7 +222,12 @@ def attrition_kpi(store: dict[str, Any] | None) -> Component:
 def roi_kpi(store: dict[str, Any] | None) -> Component:
     """Training ROI across all programmes."""
     db, scope, chosen = _context(store)
-    frame = data.training_roi(db, scope, chosen)
+    try:
+        frame = data.training_roi(db, scope, chosen)
+    except data.NotAllowed:
+        return components.kpi_card(
+            "Training ROI", "—", "organisation-wide only", tooltip="Shown to admin and hr"
+        )
     shown = frame.filter(~frame["suppressed"]) if frame.height else frame
     if shown.height == 0:
         return components.kpi_card("Training ROI", "—", "no programmes")
@@ -254,6 +259,7 @@ def report(_png: int | None, _pdf: int | None, store: dict[str, Any] | None) -> 
         raise PreventUpdate
     fmt = "pdf" if ctx.triggered_id == ids.OVERVIEW_REPORT_PDF else "png"
     content = report_bytes(store, fmt)
+    audit.record("download", what="overview_report", format=fmt)
     as_of = data.resolve_as_of(current_snapshot(), filters.from_store(store)).isoformat()
     return {
         "content": base64.b64encode(content).decode("ascii"),

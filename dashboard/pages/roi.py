@@ -137,18 +137,21 @@ def layout(**_query: Any) -> Component:
     )
 
 
-def _frame(store: dict[str, Any] | None) -> tuple[pl.DataFrame, int]:
+def _frame(store: dict[str, Any] | None) -> tuple[pl.DataFrame, int, str | None]:
+    """The ROI rows, k, and why there are none when the scope may not see them."""
     if store is None:
         raise PreventUpdate
     db = current_snapshot()
-    return data.training_roi(db, data.current_scope(), filters.from_store(store)), data.k_anonymity(
-        db
-    )
+    try:
+        frame = data.training_roi(db, data.current_scope(), filters.from_store(store))
+    except data.NotAllowed as exc:
+        return pl.DataFrame(), data.k_anonymity(db), str(exc)
+    return frame, data.k_anonymity(db), None
 
 
 def defaults(store: dict[str, Any] | None, _reset: int | None) -> tuple[float, float]:
     """The assumptions the mart was computed with (also what Reset restores)."""
-    frame, _ = _frame(store)
+    frame, _, _ = _frame(store)
     values = whatif.assumptions(frame)
     return values[whatif.SHARE], values[whatif.RATE]
 
@@ -157,7 +160,9 @@ def update(
     share: float | None, rate: float | None, store: dict[str, Any] | None
 ) -> tuple[go.Figure, list[dict[str, Any]], list[dict[str, Any]], Component]:
     """ROI chart, table and assumptions text under the chosen assumptions."""
-    frame, k = _frame(store)
+    frame, k, refused = _frame(store)
+    if refused is not None:
+        return figures.empty_figure(refused, title="Training ROI"), [], [], html.Div(refused)
     base = whatif.assumptions(frame)
     share = base[whatif.SHARE] if share is None else float(share)
     rate = base[whatif.RATE] if rate is None else float(rate)

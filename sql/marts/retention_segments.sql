@@ -36,7 +36,7 @@ clipped as (
         t.employee_id,
         t.team_type,
         t.team,
-        row_number() over () as interval_id,
+        row_number() over (order by t.employee_id, t.team_type, t.team, t.valid_from) as interval_id,
         greatest(t.valid_from, p.hire_date, params.window_start) as seg_from,
         least(
             coalesce(t.valid_to, date '9999-12-31'),

@@ -23,6 +23,9 @@ final as (
             else case
                 when m.identity_type like 'hashed_%' and m.identity_type <> 'hashed_email'
                     then 'hashed ' || substr(m.identity_type, 8) || ' identities cannot be matched to the roster'
+                when m.identity_type = 'hashed_email' and m.hash_not_tried
+                    then 'not tried: too many distinct salts to hash every roster email with '
+                        || 'each (matching budget of 50 million hashes reached)'
                 when m.identity_type = 'hashed_email'
                     then 'no roster email hashes to ' || a.recipient_identity
                 else 'no roster employee has ' || m.identity_type || ' ' || a.recipient_identity

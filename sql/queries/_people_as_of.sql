@@ -3,8 +3,10 @@
 -- A team filter names managers and keeps each manager's whole org (org_members_on_as_of: the
 -- manager and everyone under them, recursively; computed for the snapshot date only, so a
 -- team filter on an earlier date matches nobody). Missing locations and job families read
--- '(not set)', as in the teams the filters offer. Included as the first CTE of the queries
--- whose header says `-- uses: _people_as_of`.
+-- '(not set)', as in the teams the filters offer. The asker's scope ($scope_*: every department,
+-- or listed departments and / or one manager's org on the snapshot date) applies whatever the
+-- filters say. Included as the first CTE of the queries whose header says
+-- `-- uses: _people_as_of`.
 people_as_of as (
     select
         h.employee_id,
@@ -30,4 +32,11 @@ people_as_of as (
             from org_members_on_as_of as o
             where o.as_of = $as_of and list_contains($team::varchar[], o.org_manager_id)
         ))
+        and ($scope_all
+            or list_contains($scope_departments::varchar[], h.department)
+            or h.employee_id in (
+                select so.employee_id
+                from org_members_on_as_of as so
+                where so.org_manager_id = $scope_manager
+            ))
 )

@@ -8,7 +8,8 @@ with final as (
         a.average_headcount,
         a.leavers::bigint as leavers,
         a.voluntary_leavers::bigint as voluntary_leavers,
-        a.regrettable_leavers::bigint as regrettable_leavers
+        a.regrettable_leavers::bigint as regrettable_leavers,
+        least(a.headcount_start, a.headcount_end)::bigint as min_headcount
     from attrition_monthly as a
     where a.month <= $as_of
         and a.month > $window_start

@@ -1,9 +1,11 @@
 -- Holdings of people inside the filters that stop being valid within 90 days of the snapshot
--- date (the mart is computed for the snapshot date).
+-- date (the mart is computed for the snapshot date), inside the asker's scope.
+-- uses: _scope_people
 with people as (
     select x.*
     from expiring_credentials as x
     where x.days_left between 0 and 90
+        and x.employee_id in (select sp.employee_id from scope_people as sp)
         and (len($department::varchar[]) = 0
             or list_contains($department::varchar[], x.department))
         and (len($location::varchar[]) = 0 or list_contains($location::varchar[], x.location))
@@ -21,6 +23,8 @@ final as (
         p.employee_id,
         p.full_name,
         p.department,
+        p.location,
+        p.job_family,
         p.badge_name,
         p.skill_id,
         p.skill_name,

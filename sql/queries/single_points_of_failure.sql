@@ -1,5 +1,6 @@
 -- Required skills with exactly one holder in a selected team on the snapshot date, with the
--- holder.
+-- holder (only holders inside the asker's scope).
+-- uses: _scope_people
 with skills_in_scope as (
     select s.skill_id
     from skills as s
@@ -20,6 +21,7 @@ final as (
     where f.team_type = $team_type
         and (len($teams::varchar[]) = 0 or list_contains($teams::varchar[], f.team))
         and f.skill_id in (select s.skill_id from skills_in_scope as s)
+        and f.employee_id in (select sp.employee_id from scope_people as sp)
 )
 
 select * from final order by team_label, skill_name

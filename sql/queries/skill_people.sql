@@ -1,6 +1,8 @@
 -- Drill-down: the people of one team whose role requires one skill on $as_of, each marked as
 -- holding it (at or above the required level) or missing it. requirement_people is the mart
 -- the coverage counts come from (snapshot date only), so the list matches the heatmap cell.
+-- Only people inside the asker's scope are listed.
+-- uses: _scope_people
 with team_members as (
     select o.employee_id
     from org_members_on_as_of as o
@@ -21,6 +23,7 @@ final as (
     left join people_on_as_of as p on p.as_of = r.as_of and p.employee_id = r.employee_id
     where r.as_of = $as_of
         and r.skill_id = $skill_id
+        and r.employee_id in (select sp.employee_id from scope_people as sp)
         and case $team_type
             when 'all' then true
             when 'department' then r.department = $team

@@ -53,14 +53,32 @@ by_email as (
     where not a.is_hashed
 ),
 
+email_count as (
+    select count(*) as emails from roster_emails
+),
+
 salts as (
-    select distinct
-        a.salt,
-        a.hash_algorithm
-    from awards as a
-    where a.is_hashed
-      and a.hash_algorithm in ('sha256', 'md5')
-      and coalesce(a.recipient_type, 'email') = 'email'
+    -- Every (salt, algorithm) costs one hash per roster email. Issuers that draw a fresh salt
+    -- for every assertion make that awards x emails, which no implementation can afford at
+    -- scale, so the work is capped at 50 million hashes: salts shared by the most awards go first,
+    -- and awards whose salt is left out stay unmatched with that reason (unmatched_awards).
+    select
+        s.salt,
+        s.hash_algorithm,
+        s.awards,
+        sum(e.emails) over (
+            order by s.awards desc, s.salt, s.hash_algorithm
+            rows between unbounded preceding and current row
+        ) <= 50000000 as within_budget
+    from (
+        select a.salt, a.hash_algorithm, count(*) as awards
+        from awards as a
+        where a.is_hashed
+          and a.hash_algorithm in ('sha256', 'md5')
+          and coalesce(a.recipient_type, 'email') in ('email', 'emailaddress')
+        group by a.salt, a.hash_algorithm
+    ) as s
+    cross join email_count as e
 ),
 
 email_digests as (
@@ -74,6 +92,7 @@ email_digests as (
         e.employee_id
     from salts as s
     cross join roster_emails as e
+    where s.within_budget
 ),
 
 by_hash as (
@@ -106,11 +125,14 @@ final as (
                 then 'employee_id'
             when a.plain_identity is null then 'none'
             else coalesce(a.recipient_type, 'email')
-        end as identity_type
+        end as identity_type,
+        a.is_hashed and h.employee_id is null and i.employee_id is null
+            and not coalesce(b.within_budget, false) as hash_not_tried
     from awards as a
     left join by_id as i on i.award_id = a.award_id
     left join by_email as e on e.award_id = a.award_id
     left join by_hash as h on h.award_id = a.award_id
+    left join salts as b on b.salt = a.salt and b.hash_algorithm = a.hash_algorithm
 )
 
 select * from final

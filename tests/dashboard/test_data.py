@@ -95,10 +95,30 @@ def test_biggest_gaps_sorted_in_people(db: Snapshot) -> None:
     assert gaps.select("team", "gap_people").rows() == [("Sales", 3), ("Engineering", 2)]
 
 
-def test_coverage_headline_is_headcount_weighted(db: Snapshot) -> None:
-    """Departments: Engineering 7 people, index (4/7)/0.8 = 0.714; Sales 6, 0.5; Legal hidden.
-    Weighted: (7 × 0.714 + 6 × 0.5) / 13 = 0.6154."""
+def test_coverage_headline_leaves_out_hidden_teams_and_their_complement(db: Snapshot) -> None:
+    """Departments: Engineering 7 people, index (4/7)/0.8 = 0.714; Sales 6, 0.5; Legal 2.
+    Legal is hidden (2 < 5) and Sales with it (the smallest other department: the
+    organisation's headcount of 15 is shown, so 15 − 7 − 6 would give Legal's 2 away).
+    The headline is Engineering's own index, 0.714."""
     frame = data.coverage_index(db, EVERYONE, Filters(department=("Engineering", "Sales", "Legal")))
+    headline = data.coverage_headline(frame)
+    assert headline.coverage_index == pytest.approx((4 / 7) / 0.8)
+    assert headline.suppressed
+    reasons = dict(zip(frame["team"], frame["suppression_reason"], strict=True))
+    assert reasons == {"Engineering": None, "Legal": "fewer than k", "Sales": "complementary"}
+
+
+def test_coverage_headline_is_headcount_weighted() -> None:
+    """Two shown teams: 7 people at 0.714 and 6 at 0.5; one hidden.
+    Weighted: (7 × 0.714 + 6 × 0.5) / 13 = 0.6154."""
+    frame = pl.DataFrame(
+        {
+            "team": ["Engineering", "Sales", "Legal"],
+            "headcount": [7, 6, None],
+            "coverage_index": [(4 / 7) / 0.8, 0.5, None],
+            "suppressed": [False, False, True],
+        }
+    )
     headline = data.coverage_headline(frame)
     assert headline.coverage_index == pytest.approx((7 * (4 / 7) / 0.8 + 6 * 0.5) / 13)
     assert headline.suppressed
@@ -142,10 +162,24 @@ def test_attrition_summary_for_the_organisation(db: Snapshot) -> None:
     assert frame["attrition_pct"][0] == pytest.approx(1 / 15.8125 * 0.5 * 100)
 
 
-def test_attrition_by_department_hides_legal(db: Snapshot) -> None:
+def test_attrition_by_department_hides_legal_and_its_complement(db: Snapshot) -> None:
+    """Average headcounts: Legal 2 (< 5: hidden), Sales 6.8125, Engineering 7. The
+    organisation's leavers are shown, so the smallest other department, Sales, is hidden too;
+    Engineering shows 0 leavers / 7 × 12 / 24 = 0 % a year."""
     rows = _by(data.attrition_by_group(db, EVERYONE, Filters()), "team")
-    assert rows["Legal"]["suppressed"] and rows["Legal"]["attrition_pct"] is None
-    assert rows["Sales"]["attrition_pct"] == pytest.approx(1 / 6.8125 * 0.5 * 100)
+    assert rows["Legal"]["suppression_reason"] == "fewer than k"
+    assert rows["Legal"]["attrition_pct"] is None
+    assert rows["Sales"]["suppression_reason"] == "complementary"
+    assert rows["Sales"]["leavers"] is None
+    assert rows["Engineering"]["attrition_pct"] == 0.0
+
+
+def test_attrition_of_a_complement_stays_hidden_when_filtered_alone(db: Snapshot) -> None:
+    """Sales hides as Legal's complement in the whole table; selecting Sales alone must not
+    show its 1 leaver (else 1 − 0 − 1 = Legal's leavers by subtraction)."""
+    rows = _by(data.attrition_by_group(db, EVERYONE, Filters(department=("Sales",))), "team")
+    assert list(rows) == ["Sales"]
+    assert rows["Sales"]["suppressed"] and rows["Sales"]["leavers"] is None
 
 
 def test_retention_summary_rate_ratio_interval(db: Snapshot) -> None:
@@ -157,12 +191,15 @@ def test_retention_summary_rate_ratio_interval(db: Snapshot) -> None:
 
 
 def test_retention_summary_hides_teams_with_a_small_exposure_group(db: Snapshot) -> None:
-    """Sales has 3 badged people (< 5): its ratios are hidden."""
+    """Sales has 3 badged people (< 5): its ratios are hidden. Engineering is the only other
+    department: the organisation's leaver counts are shown, so it is hidden as the
+    complement."""
     rows = _by(
         data.retention_summary(db, EVERYONE, Filters(), group_by_default="department"), "team"
     )
-    assert rows["Sales"]["suppressed"]
-    assert not rows["Engineering"]["suppressed"]
+    assert rows["Sales"]["suppression_reason"] == "fewer than k"
+    assert rows["Engineering"]["suppression_reason"] == "complementary"
+    assert rows["Engineering"]["badged_leavers"] is None
 
 
 def test_km_points_with_fewer_than_k_at_risk_are_dropped(db: Snapshot) -> None:

@@ -38,14 +38,16 @@ def test_person_years_by_exposure_add_up_to_total_person_time(warehouse: Path) -
     termination falls in (window_start, as_of]."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        as_of, window_start = con.execute("select as_of, window_start from stg_params").fetchall()[0]
+        params = con.execute("select as_of, window_start from stg_params").fetchall()
+        as_of, window_start = params[0]
         people = con.execute(
             "select employee_id, hire_date, termination_date from employees"
         ).fetchall()
         first_badge: dict[str, dt.date] = {}
         for employee_id, valid_from in con.execute(
             "select employee_id, valid_from from badge_awards "
-            "where employee_id is not null and ever_valid and valid_from <= ?", [as_of]
+            "where employee_id is not null and ever_valid and valid_from <= ?",
+            [as_of],
         ).fetchall():
             if employee_id not in first_badge or valid_from < first_badge[employee_id]:
                 first_badge[employee_id] = valid_from
