@@ -16,7 +16,6 @@ import flask
 
 ONE_YEAR_S = 365 * 24 * 3600
 ONE_HOUR_S = 3600
-ONE_DAY_S = 24 * 3600
 
 
 def register(app: dash.Dash) -> None:
@@ -37,15 +36,11 @@ def register(app: dash.Dash) -> None:
             # Dash already gives fingerprinted bundles a max-age; unstamped ones keep its ETag.
             if response.cache_control.max_age:
                 _forever(response)
-        elif path == f"{prefix}_favicon.ico":
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_DAY_S  # its URL carries only Dash's version
         elif path.startswith(assets):
             if flask.request.args.get("m"):
                 _forever(response)
             else:
                 response.cache_control.no_cache = None
-                response.cache_control.public = True
                 response.cache_control.max_age = ONE_HOUR_S
         return response
 
@@ -53,7 +48,8 @@ def register(app: dash.Dash) -> None:
 
 
 def _forever(response: flask.Response) -> None:
+    # Not ``public``: behind a login these answers need a session, and a browser cache is
+    # what saves the traffic anyway.
     response.cache_control.no_cache = None
-    response.cache_control.public = True
     response.cache_control.max_age = ONE_YEAR_S
     response.cache_control.immutable = True

@@ -77,7 +77,7 @@ def from_query(search: str | None) -> Filters:
     Returns:
         The filters it names.
     """
-    query = (search or "").lstrip("?")
+    query = search.lstrip("?") if isinstance(search, str) else ""
     parsed = parse_qs(query, keep_blank_values=False)
     lists = {name: _clean(parsed.get(name)) for name in LIST_PARAMS}
     as_of_values = parsed.get("as_of") or []

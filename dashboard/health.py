@@ -123,6 +123,7 @@ class HealthCheck:
             body, status = health_report(self.snapshot)
             response = Response(orjson.dumps(body), status=status, mimetype="application/json")
             response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Content-Type-Options"] = "nosniff"  # the app's headers are skipped
         result: Iterable[bytes] = response(environ, start_response)
         return result
 

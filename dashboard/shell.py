@@ -9,6 +9,7 @@ carry the current query so the filters follow the person from page to page.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import dash
@@ -16,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import access, data, filters, ids
+from dashboard import access, components, data, filters, ids
 from dashboard.snapshot import NoSnapshot, current_snapshot
 
 PAGES = (
@@ -148,26 +149,35 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
 def store_filters(*values: Any) -> tuple[dict[str, Any], str]:
     """Dropdown values -> the filter store and the query string."""
     *lists, as_of = values
+    picked = filters.from_store(
+        {field: v for (field, _, _), v in zip(FILTER_FIELDS, lists, strict=True)}
+    )
+    chosen = in_scope(replace(picked, as_of=filters.parse_date(as_of)))
+    return filters.to_store(chosen), filters.to_query(chosen)
+
+
+def in_scope(chosen: filters.Filters) -> filters.Filters:
+    """The filters without values the dropdowns do not offer (outside the person's scope, or
+    gone from the data); unchanged when there is no snapshot to ask."""
     try:
         options = data.filter_options(current_snapshot(), data.current_scope())
     except NoSnapshot:
-        options = None
-    picked: dict[str, tuple[str, ...]] = {}
-    for (field, _, _), chosen_values in zip(FILTER_FIELDS, lists, strict=True):
-        cleaned = filters.from_store({field: chosen_values})
-        kept = getattr(cleaned, field)
-        if options is not None:  # only what the dropdown offers (the person's scope)
-            offered = {o.value for o in options.get(field, [])}
-            kept = tuple(v for v in kept if v in offered)
-        picked[field] = kept
-    chosen = filters.Filters(**picked, as_of=filters.parse_date(as_of))
-    return filters.to_store(chosen), filters.to_query(chosen)
+        return chosen
+    kept = {
+        field: tuple(
+            v for v in getattr(chosen, field) if v in {o.value for o in options.get(field, [])}
+        )
+        for field, _, _ in FILTER_FIELDS
+    }
+    return filters.Filters(**kept, as_of=chosen.as_of)
 
 
 def nav_state(query: str | None, pathname: str | None) -> tuple[list[str], list[bool]]:
     """Navigation hrefs carrying the filters, and which link is active."""
     paths = [output["id"]["path"] for output in ctx.outputs_list[0]]
-    hrefs = [path + (query or "") for path in paths]
+    # Rebuilt from the filters it names (inside the scope), never echoed as sent.
+    query = filters.to_query(in_scope(filters.from_query(query)))
+    hrefs = [path + query for path in paths]
     active = [path == (pathname or "/") for path in paths]
     return hrefs, active
 
@@ -264,27 +274,33 @@ def register(app: dash.Dash) -> None:
         + [Output(ids.FILTER_AS_OF, "options"), Output(ids.FILTER_AS_OF, "value")],
         Input(ids.URL, "search"),
         Input(ids.FILTER_RESET, "n_clicks"),
-    )(options_and_values)
+    )(components.guarded(options_and_values))
     app.callback(
         Output(ids.FILTERS_STORE, "data"),
         Output(ids.QUERY_STORE, "data"),
         [Input(i, "value") for i in field_ids] + [Input(ids.FILTER_AS_OF, "value")],
-    )(store_filters)
+    )(components.guarded(store_filters))
     app.callback(
         Output({"type": ids.NAV_LINK, "path": ALL}, "href"),
         Output({"type": ids.NAV_LINK, "path": ALL}, "active"),
         Input(ids.QUERY_STORE, "data"),
         Input(ids.URL, "pathname"),
-    )(nav_state)
-    app.callback(Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"))(freshness)
-    app.callback(Output(ids.USER_MENU, "children"), Input(ids.URL, "pathname"))(user_menu)
-    app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(filter_note)
+    )(components.guarded(nav_state))
+    app.callback(Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"))(
+        components.guarded(freshness)
+    )
+    app.callback(Output(ids.USER_MENU, "children"), Input(ids.URL, "pathname"))(
+        components.guarded(user_menu)
+    )
+    app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(
+        components.guarded(filter_note)
+    )
     app.callback(
         Output({"type": ids.CSV_DOWNLOAD, "chart": MATCH}, "data"),
         Input({"type": ids.CSV_BUTTON, "chart": MATCH}, "n_clicks"),
         State(ids.FILTERS_STORE, "data"),
         prevent_initial_call=True,
-    )(download_csv)
+    )(components.guarded(download_csv))
     app.clientside_callback(  # type: ignore[no-untyped-call]
         REPLACE_URL, Output(ids.URL_SYNC, "data"), Input(ids.QUERY_STORE, "data")
     )

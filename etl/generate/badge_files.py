@@ -10,8 +10,9 @@
   key to check it with, which is how the loaders treat signatures by default).
 - Credly (``credly_analytics_export_<date>.csv``): the columns of Credly's analytics export.
 
-Recipients are hashed the OB 2.0 way, ``sha256$`` + hex(sha256(email + salt)), with a salt per
-award; the addresses are the roster's lower-case work e-mails, except for the awards the
+Recipients are hashed the OB 2.0 way, ``sha256$`` + hex(sha256(email + salt)), with one salt
+per badge class, as issuers commonly configure it (a fresh salt per award would make matching
+cost one hash per award per roster e-mail, which no employer-side tool can afford); the addresses are the roster's lower-case work e-mails, except for the awards the
 simulation marked unmatched (see :func:`etl.generate.identities.stray_emails`).
 """
 
@@ -177,10 +178,16 @@ def ob2_badge_class(badge: BadgeClass, *, embed_issuer: bool = False) -> dict[st
     }
 
 
+def _class_salts(rows: pl.DataFrame, rng: np.random.Generator) -> list[str]:
+    """Each award's salt: the one its badge class's issuer uses for every recipient."""
+    per_class = identities.random_hex(rng, len(BADGE_CLASSES), 16)
+    return [str(per_class[c]) for c in rows["class_index"].to_list()]
+
+
 def _ob2_assertions(rows: pl.DataFrame, rng: np.random.Generator) -> Iterator[dict[str, Any]]:
     n = rows.height
     ids = identities.random_uuids(rng, n)
-    salts = identities.random_hex(rng, n, 16)
+    salts = _class_salts(rows, rng)
     unhashed = (rng.random(n) < 0.02) & ~rows["unmatched"].to_numpy()
     evidence = rng.random(n) < EVIDENCE_SHARE
     narrative = rng.random(n) < NARRATIVE_SHARE
@@ -321,7 +328,7 @@ def ob3_achievement(badge: BadgeClass) -> dict[str, Any]:
 def _ob3_credentials(rows: pl.DataFrame, rng: np.random.Generator) -> Iterator[dict[str, Any]]:
     n = rows.height
     ids = identities.random_uuids(rng, n)
-    salts = identities.random_hex(rng, n, 16)
+    salts = _class_salts(rows, rng)
     vcdm1 = rng.random(n) < VCDM1_SHARE
     unhashed = (rng.random(n) < OB3_UNHASHED_SHARE) & ~rows["unmatched"].to_numpy()
     evidence = rng.random(n) < EVIDENCE_SHARE

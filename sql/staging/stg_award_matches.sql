@@ -57,19 +57,17 @@ email_count as (
     select count(*) as emails from roster_emails
 ),
 
-salts as (
-    -- Every (salt, algorithm) costs one hash per roster email. Issuers that draw a fresh salt
-    -- for every assertion make that awards x emails, which no implementation can afford at
-    -- scale, so the work is capped at 50 million hashes: salts shared by the most awards go first,
-    -- and awards whose salt is left out stay unmatched with that reason (unmatched_awards).
+salt_costs as (
     select
         s.salt,
         s.hash_algorithm,
         s.awards,
+        e.emails,
         sum(e.emails) over (
             order by s.awards desc, s.salt, s.hash_algorithm
             rows between unbounded preceding and current row
-        ) <= 50000000 as within_budget
+        ) as cumulative_hashes,
+        sum(e.emails) over () as total_hashes
     from (
         select a.salt, a.hash_algorithm, count(*) as awards
         from awards as a
@@ -79,6 +77,21 @@ salts as (
         group by a.salt, a.hash_algorithm
     ) as s
     cross join email_count as e
+),
+
+salts as (
+    -- Every (salt, algorithm) costs one hash per roster email. Issuers that draw a fresh salt
+    -- for every assertion make that awards x emails, which no implementation can afford at
+    -- scale, so the work is capped at 50 million hashes (a few seconds): everything is tried
+    -- when it fits; otherwise salts shared by several awards go first, most-shared first, and
+    -- single-use salts are not tried (one award per full pass over the roster). Awards left
+    -- out stay unmatched with that reason (unmatched_awards).
+    select
+        c.salt,
+        c.hash_algorithm,
+        c.total_hashes <= 50000000
+            or (c.awards > 1 and c.cumulative_hashes <= 50000000) as within_budget
+    from salt_costs as c
 ),
 
 email_digests as (

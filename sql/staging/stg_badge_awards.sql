@@ -2,7 +2,12 @@
 -- the same assertion in two formats); the most recently loaded file wins, and within a file
 -- the last row. Identities are cleaned once here so matching compares like with like.
 with raw as (
-    select a.*
+    -- Only the columns the marts use (evidence and narrative text can be long).
+    select
+        a.file_id, a.row_number, a.award_id, a.source_format, a.badge_class_id, a.badge_name,
+        a.issuer_id, a.issuer_name, a.recipient_employee_id, a.recipient_type,
+        a.recipient_identity, a.recipient_hashed, a.recipient_salt, a.issued_on, a.expires_on,
+        a.revoked, a.revoked_on, a.revocation_reason, a.status
     from store.raw_badge_awards as a
     where a.file_id in (select f.file_id from stg_files as f)
 ),

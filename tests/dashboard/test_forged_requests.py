@@ -94,7 +94,7 @@ BY_PROPERTY = {
     "pathname": PATHS,
 }
 WILDCARDS = {
-    "chart": list(data.chart_frames()) + ["overview-headcount' OR 1=1", "quarantine"],
+    "chart": [*data.chart_frames(), "overview-headcount' OR 1=1", "quarantine"],
     "path": ["/", "/coverage", "/roi", "/retention", "/data"],
 }
 
@@ -245,10 +245,11 @@ def test_report_download_is_forged_too(secured: dash.Dash) -> None:
     assert not [name for name in OUTSIDE["sam"] if name in text]
 
 
-def test_a_manager_sees_their_own_department(secured: dash.Dash) -> None:
-    """The positive control: sam's headcount callback answers with Sales (6 people)."""
+def test_a_manager_sees_their_own_org(secured: dash.Dash) -> None:
+    """The positive control: nia's headcount callback answers with her org, all in
+    Engineering: 7 people (N1..N7)."""
     client = secured.server.test_client()
-    login(client, "sam")
+    login(client, "nia")
     body = {
         "output": f"..{ids.OVERVIEW_HEADCOUNT}.figure...{ids.KPI_HEADCOUNT}.children..",
         "outputs": [
@@ -260,5 +261,5 @@ def test_a_manager_sees_their_own_department(secured: dash.Dash) -> None:
         "changedPropIds": [f"{ids.FILTERS_STORE}.data"],
     }
     text = client.post("/_dash-update-component", json=body).get_data(as_text=True)
-    assert "Sales" in text and "6 people" in text
-    assert "Engineering" not in text and "Legal" not in text
+    assert "Engineering" in text and "7 people" in text
+    assert "Sales" not in text and "Legal" not in text

@@ -17,6 +17,7 @@ from dashboard.prod import DashboardServer, gunicorn_options
 from dashboard.snapshot import Snapshot
 from skillboard.cli import main
 from skillboard.settings import load_settings
+from tests.dashboard import access_helpers
 
 HEALTH_KEYS = {"status", "snapshot_built_at", "snapshot_age_s", "last_run_status", "last_run_id"}
 
@@ -44,7 +45,23 @@ def test_healthz_answers_json_without_login_session_or_personal_data(app: dash.D
     assert response.mimetype == "application/json"
     assert set(response.get_json()) == HEALTH_KEYS
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Set-Cookie" not in response.headers  # no session is created for a probe
+
+
+def test_healthz_needs_no_login_when_users_are_configured(
+    monkeypatch: pytest.MonkeyPatch, warehouse: Path, tmp_path: Path
+) -> None:
+    """With a users file, a page redirects to /login and a callback is 401; /healthz is 200."""
+    monkeypatch.setenv("SKILLBOARD_SECRET_KEY", access_helpers.SECRET)
+    app = access_helpers.secured_app(warehouse, access_helpers.write_users(tmp_path / "users.toml"))
+    client = app.server.test_client()
+    assert client.get("/").status_code == 302
+    assert client.post("/_dash-update-component", json={}).status_code == 401
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+    assert "Set-Cookie" not in response.headers
 
 
 def test_healthz_is_503_when_no_snapshot_is_published(tmp_path: Path) -> None:
@@ -108,7 +125,7 @@ def test_stamped_assets_and_fingerprinted_bundles_are_cached_for_a_year(app: das
     for url in _asset_and_bundle_urls(app):
         cache = client.get(url).cache_control
         assert cache.max_age == ONE_YEAR_S, url
-        assert cache.immutable and cache.public and not cache.no_cache, url
+        assert cache.immutable and not cache.no_cache, url
 
 
 def test_unstamped_asset_is_cached_for_an_hour_then_revalidated(app: dash.Dash) -> None:
@@ -156,3 +173,8 @@ def test_the_gunicorn_app_is_the_dashboard_of_the_installation(warehouse: Path) 
 def test_serve_workers_without_prod_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--workers", "3"]) == 2
     assert "--workers needs --prod" in capsys.readouterr().err
+
+
+def test_dash_setup_is_finished_before_the_first_request(app: dash.Dash) -> None:
+    """Dash's first-request setup races in threaded workers; create_app runs it up front."""
+    assert app._got_first_request["setup_server"]

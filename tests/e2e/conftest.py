@@ -95,7 +95,12 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A 1440×900 page; the test fails if the browser console logged an error."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    # bypass_csp: Playwright's wait_for_function polls with eval, which the app's
+    # Content-Security-Policy forbids; tests/e2e/test_access.py drives the app under its real
+    # policy (and fails on any CSP violation) without wait_for_function.
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, accept_downloads=True, bypass_csp=True
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

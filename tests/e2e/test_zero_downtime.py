@@ -270,7 +270,7 @@ def headcount_callback(port: int) -> dict[str, Any]:
     (as the browser gets it: the filter dropdowns, all empty, produce the store)."""
     dependencies = _get(port, "/_dash-dependencies")
     shell = next(d for d in dependencies if d["output"].startswith("..shell-filters.data"))
-    empty = [None if i["id"].endswith("as-of") else [] for i in shell["inputs"]]
+    empty: list[Any] = [None if i["id"].endswith("as-of") else [] for i in shell["inputs"]]
     answer = _post(port, "/_dash-update-component", _payload(shell, empty))
     store = answer["response"]["shell-filters"]["data"]
     headcount = next(d for d in dependencies if "overview-kpi-headcount" in d["output"])
