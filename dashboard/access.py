@@ -261,9 +261,7 @@ def gate() -> Response | None:
     if not users.configured:
         # The open demo answers this computer only, whatever interface a server binds.
         if flask.request.remote_addr not in LOOPBACK_CLIENTS:
-            return flask.make_response(
-                _error_response(403, "Forbidden", OPEN_DEMO_REFUSED)[0], 403
-            )
+            return flask.make_response(_error_response(403, "Forbidden", OPEN_DEMO_REFUSED)[0], 403)
         return None
     path = flask.request.path
     if path in OPEN_PATHS or path in PUBLIC_ASSETS:
@@ -272,8 +270,8 @@ def gate() -> Response | None:
     if user is not None:
         flask.g.skillboard_user = user
         return None
-    if flask.session:
-        flask.session.clear()  # an expired or revoked session: drop the cookie
+    if "user" in flask.session:
+        flask.session.clear()  # an expired or revoked session: drop it (not a login form's)
     if flask.request.method == "GET" and not path.startswith("/_"):
         return flask.redirect(_login_url(flask.request.full_path))
     return flask.make_response(flask.jsonify(error="login required"), 401)
