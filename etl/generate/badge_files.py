@@ -10,9 +10,10 @@
   key to check it with, which is how the loaders treat signatures by default).
 - Credly (``credly_analytics_export_<date>.csv``): the columns of Credly's analytics export.
 
-Recipients are hashed the OB 2.0 way, ``sha256$`` + hex(sha256(email + salt)), with one salt
-per badge class, as issuers commonly configure it (a fresh salt per award would make matching
-cost one hash per award per roster e-mail, which no employer-side tool can afford); the addresses are the roster's lower-case work e-mails, except for the awards the
+Recipients are hashed the OB 2.0 way, ``sha256$`` + hex(sha256(email + salt)), with one
+salt per badge class, as issuers commonly configure it (a fresh salt per award would make
+matching cost one hash per award per roster e-mail, which no employer-side tool can afford);
+the addresses are the roster's lower-case work e-mails, except for the awards the
 simulation marked unmatched (see :func:`etl.generate.identities.stray_emails`).
 """
 

@@ -49,7 +49,7 @@ class LoadResult:
     plus ``row_number``. Lineage (``file_id``) is added by the writer."""
     quarantine: list[QuarantinedRow] = field(default_factory=list)
     rows_loaded: int | None = None
-    """Defaults to ``rows_read - len(quarantine)``; set it when one input row yields several rows."""
+    """Defaults to ``rows_read - len(quarantine)``; set it when one input row yields several."""
 
     @property
     def loaded(self) -> int:
@@ -91,7 +91,7 @@ class LoadContext:
 
     settings: Settings
     inbox: Path
-    """The inbox root: referenced documents (BadgeClass, Issuer, RevocationList) are looked up here."""
+    """The inbox root, where referenced BadgeClass / Issuer / RevocationList documents are found."""
     cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """Things built once per run and shared by loaders, created lazily on first use (e.g. the
     index of inbox documents by id, see ``etl.sources.documents.index_for``). Make one context
