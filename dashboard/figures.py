@@ -30,14 +30,25 @@ def fewer_than(k: int) -> str:
 
 def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 10},
+            "font": {"size": 15},
+        },
         template="plotly_white",
         font={"family": FONT, "size": 12},
         colorway=list(OKABE_ITO),
         height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        # A chart with a legend gets a taller top margin: the legend sits between the title and
+        # the plot instead of over a long title.
+        margin={"l": 10, "r": 10, "t": 48 if axes.get("showlegend") is False else 104, "b": 10},
         hoverlabel={"align": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         **axes,
     )
     return fig
@@ -74,11 +85,12 @@ def _suppressed_marks(labels: Sequence[str], k: int, *, horizontal: bool) -> go.
             hovertemplate="%{y}: " + fewer_than(k) + " people, hidden for privacy<extra></extra>",
             showlegend=False,
         )
+    # Under a narrow column the label is broken in two so neighbouring labels do not overlap.
     return go.Scatter(
         x=list(labels),
         y=[0] * len(labels),
         mode="text",
-        text=text,
+        text=[label.replace(" than", "<br>than") for label in text],
         textposition="top center",
         textfont={"color": "#666"},
         name=fewer_than(k),

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,9 +36,10 @@ from etl.build import (
 )
 from etl.faults import fault_point
 from etl.lock import EtlLock
+from etl.parallel import Parsed, Prefetcher, worker_count
 from etl.sources import all_sources
 from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe
-from etl.store import Store
+from etl.store import KnownFile, Store
 from skillboard.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -251,68 +253,116 @@ def _load_inbox(
     files = inbox_files(inbox)
     ctx = LoadContext(settings=settings, inbox=inbox)
     sources: list[ModuleType] | None = None
-    unchanged = 0
-    for index, path in enumerate(files, start=1):
-        rel = path.relative_to(inbox).as_posix()
-        if progress:
-            progress(f"loading {rel}", index, len(files))
-        stat = path.stat()
-        known = store.current_file(rel)
-        if known and known.size_bytes == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
-            summary.files.append(FileOutcome(rel, known.loader, "unchanged", error=known.error))
-            unchanged += 1
-            continue
-        sha = sha256_of(path)
-        same = store.has_content(sha)
-        # Identical bytes under another path that is still in the inbox are a different file
-        # (a roster's snapshot date may come from its name); under a vanished path, a rename.
-        if same is not None and (same.path == rel or not (inbox / same.path).exists()):
-            if same.path == rel:
-                store.touch(same.file_id, stat.st_mtime_ns)
-            summary.files.append(FileOutcome(rel, same.loader, "unchanged", error=same.error))
-            unchanged += 1
-            continue
+
+    def parse_here(path: Path) -> Parsed:
+        nonlocal sources
         if sources is None:
             sources = all_sources()
-        fault_point("before_file")
         try:
-            result = load_file(path, ctx, sources)
+            return Parsed(load_file(path, ctx, sources), None)
         except FileRejected as exc:
-            store.write_file(
-                run_id=summary.run_id,
-                path=rel,
-                sha256=sha,
-                size_bytes=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
-                result=None,
-                error=str(exc),
-            )
-            summary.files.append(FileOutcome(rel, None, "rejected", error=str(exc)))
-            continue
-        try:
-            store.write_file(
-                run_id=summary.run_id,
-                path=rel,
-                sha256=sha,
-                size_bytes=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
-                result=result,
-                error=None,
-            )
-        except Exception as exc:  # e.g. disk full: say which file was being written
-            raise RuntimeError(f"{rel}: {exc}") from exc
-        fault_point("after_file")
-        summary.files.append(
-            FileOutcome(
-                rel,
-                result.loader,
-                "loaded",
-                result.rows_read,
-                result.loaded,
-                len(result.quarantine),
-            )
-        )
+            return Parsed(None, str(exc))
+
+    # Files whose path, size and mtime match the store are skipped without reading them; the
+    # bytes of the rest decide whether worker processes are worth starting.
+    known = {path: store.current_file(path.relative_to(inbox).as_posix()) for path in files}
+    to_read = sum(
+        path.stat().st_size for path, k in known.items() if k is None or not _same_stat(k, path)
+    )
+    workers = worker_count(to_read)
+    prefetcher = Prefetcher(settings, inbox, workers, parse_here)
+    # Entries in inbox order: an outcome already decided, or a file being parsed ahead.
+    queue: deque[FileOutcome | _Pending] = deque()
+    unchanged = 0
+
+    def settle_oldest() -> None:
+        entry = queue.popleft()
+        if isinstance(entry, FileOutcome):
+            summary.files.append(entry)
+        else:
+            _write_parsed(store, summary, entry, prefetcher)
+
+    try:
+        for index, path in enumerate(files, start=1):
+            rel = path.relative_to(inbox).as_posix()
+            if progress:
+                progress(f"loading {rel}", index, len(files))
+            stat = path.stat()
+            previous = known[path]
+            if previous is not None and _same_stat(previous, path):
+                queue.append(FileOutcome(rel, previous.loader, "unchanged", error=previous.error))
+                unchanged += 1
+                continue
+            sha = sha256_of(path)
+            same = store.has_content(sha)
+            # Identical bytes under another path that is still in the inbox are a different file
+            # (a roster's snapshot date may come from its name); under a vanished path, a rename.
+            if same is not None and (same.path == rel or not (inbox / same.path).exists()):
+                if same.path == rel:
+                    store.touch(same.file_id, stat.st_mtime_ns)
+                queue.append(FileOutcome(rel, same.loader, "unchanged", error=same.error))
+                unchanged += 1
+                continue
+            prefetcher.submit(path)
+            queue.append(_Pending(rel, sha, stat.st_size, stat.st_mtime_ns))
+            # Keep the workers busy one file ahead of the writer, and no further (memory).
+            while sum(isinstance(e, _Pending) for e in queue) > workers:
+                settle_oldest()
+        while queue:
+            settle_oldest()
+    finally:
+        prefetcher.close()
     store.set_unchanged_count(summary.run_id, unchanged)
+
+
+def _same_stat(known: KnownFile, path: Path) -> bool:
+    stat = path.stat()
+    return known.size_bytes == stat.st_size and known.mtime_ns == stat.st_mtime_ns
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A file handed to the prefetcher, with what the store records about it."""
+
+    rel: str
+    sha: str
+    size_bytes: int
+    mtime_ns: int
+
+
+def _write_parsed(
+    store: Store, summary: RunSummary, pending: _Pending, prefetcher: Prefetcher
+) -> None:
+    """Take the oldest parsed file from the prefetcher and write it (or its rejection)."""
+    fault_point("before_file")
+    _, parsed = prefetcher.take()
+    result = parsed.result
+    try:
+        store.write_file(
+            run_id=summary.run_id,
+            path=pending.rel,
+            sha256=pending.sha,
+            size_bytes=pending.size_bytes,
+            mtime_ns=pending.mtime_ns,
+            result=result,
+            error=parsed.rejected,
+        )
+    except Exception as exc:  # e.g. disk full: say which file was being written
+        raise RuntimeError(f"{pending.rel}: {exc}") from exc
+    if result is None:
+        summary.files.append(FileOutcome(pending.rel, None, "rejected", error=parsed.rejected))
+        return
+    fault_point("after_file")
+    summary.files.append(
+        FileOutcome(
+            pending.rel,
+            result.loader,
+            "loaded",
+            result.rows_read,
+            result.loaded,
+            len(result.quarantine),
+        )
+    )
 
 
 def _publish(

@@ -7,7 +7,13 @@ or other marts. Python models (statistics SQL cannot do, such as the Cox regress
 declared in :mod:`etl.pymodels` with the models they read, and take part in the same ordering.
 
 Dependencies are found by looking for other models' names after ``from`` / ``join`` in the SQL
-text, so no templating engine or ``ref()`` macro is needed. Values reach SQL as DuckDB
+text, so no templating engine or ``ref()`` macro is needed.
+
+A model whose file holds the line ``-- materialize: temp`` is an intermediate step: it is built
+as a temporary table, which later models read like any other but which is not written into the
+snapshot file. At 5 million awards the staging copies and the person-time intervals are most of
+the bytes a build would otherwise write and compress, and nothing outside the build reads them
+(the dashboard's queries and the public tables of SPEC §4 never do). Values reach SQL as DuckDB
 variables (``getvariable('as_of')``), set through parameters, never by string formatting.
 """
 
@@ -25,6 +31,7 @@ import duckdb
 MODEL_DIRS = ("staging", "marts")
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _REFERENCE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+_TEMPORARY = re.compile(r"^--\s*materialize:\s*temp\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Model:
     path: Path | None = None
     run: Callable[[duckdb.DuckDBPyConnection], None] | None = None
     """For Python models: builds the table ``name`` on the connection."""
+    temporary: bool = False
+    """Built as a temporary table: read by later models, not kept in the snapshot."""
 
 
 @dataclass
@@ -74,7 +83,13 @@ def discover(sql_dir: Path, python_models: Iterable[Model] = ()) -> dict[str, Mo
     models: dict[str, Model] = {}
     for name, (path, text) in texts.items():
         refs = {r.lower() for r in _REFERENCE.findall(_COMMENT.sub(" ", text))}
-        models[name] = Model(name, frozenset((refs & names) - {name}), sql=text, path=path)
+        models[name] = Model(
+            name,
+            frozenset((refs & names) - {name}),
+            sql=text,
+            path=path,
+            temporary=bool(_TEMPORARY.search(text)),
+        )
     for name, model in py.items():
         models[name] = Model(name, frozenset(model.depends_on & names), run=model.run)
     return models
@@ -138,8 +153,9 @@ def run_models(
             else:
                 assert model.sql is not None
                 body = model.sql.strip().rstrip(";")
+                kind = "temp table" if model.temporary else "table"
                 # The table name comes from a file name in our own sql/ folder, not from input.
-                con.execute(f"create or replace table {name} as {body}")
+                con.execute(f"create or replace {kind} {name} as {body}")
         except duckdb.Error as exc:
             where = model.path or f"python model {name}"
             raise ModelError(f"model {name} ({where}) failed: {exc}") from exc

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- The date each person's exposure starts: the first badge ever validly issued to them, up to
 -- the as-of date (SPEC §5: a badge that later expires does not make them unexposed again).
 with params as (

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Skill holdings as intervals: one row per (matched, ever-valid award) x (skill its class
 -- evidences), valid on [valid_from, valid_to) as stg_award_validity decided. Every "who holds
 -- skill S at d" question reads this table with the interval test.

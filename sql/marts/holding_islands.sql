@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Continuous holdings: for each person, skill and level threshold (1 and every required level),
 -- the union of the validity intervals of their awards at that level or above, as disjoint
 -- [valid_from, valid_to) islands (open end = 9999-12-31). Overlapping or back-to-back awards

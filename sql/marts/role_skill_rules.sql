@@ -1,3 +1,4 @@
+-- materialize: temp
 -- The skills each (job title, job family) pair requires, resolved once: a requirement names a
 -- job title (optionally within a family) or a whole job family, and for the same skill the
 -- job-title row wins over the family row. Among rows of the winning kind: the strictest level

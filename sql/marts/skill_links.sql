@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Every statement that a badge class evidences a skill, from either source: the class's OB
 -- alignments, or a skills_map.csv row naming the class by id or by exact name. Skill keys are
 -- not yet merged across frameworks (see skill_aliases).

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Each history version as a span of employment with its team attributes: the version's
 -- [valid_from, valid_to) clipped to [hire_date, termination_date), open end = 9999-12-31.
 -- "Active in team T on date d" is `span_from <= d < span_to` on these rows.

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Badge class -> framework skill, from OB alignment objects. A framework skill is keyed by its
 -- code when it has one (O*NET '2.B.3.e'), else its URL (ESCO concept URI), else its name: the
 -- same key skills_map.csv uses in its skill_id column.

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Ties each award to an employee in the SPEC §3 order: an explicit employee id, then the plain
 -- email, then a hashed identity. Every award keeps a row; unmatched ones get employee_id null,
 -- match_method 'none' and the identity type that failed.

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- THE validity rule (SPEC §5), written once: every other model asks "valid at d?" as
 -- `valid_from <= d and (valid_to is null or valid_to > d)` on these intervals.
 --

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- One row per award id from the current files. The same award can arrive twice (a re-export,
 -- the same assertion in two formats); the most recently loaded file wins, and within a file
 -- the last row. Identities are cleaned once here so matching compares like with like.
@@ -12,19 +13,32 @@ with raw as (
     where a.file_id in (select f.file_id from stg_files as f)
 ),
 
-ranked as (
+keyed as (
+    select raw.*, trim(raw.award_id) as award_key from raw
+),
+
+latest_copy as (
+    -- The copy to keep, found on narrow columns: a window over the whole wide row cost several
+    -- times more at 5 million awards. (file_id, row_number) is unique, so one row wins.
     select
-        raw.*,
-        row_number() over (
-            partition by trim(raw.award_id)
-            order by raw.file_id desc, raw.row_number desc
-        ) as rank_of_copy
-    from raw
+        k.award_key,
+        max({'file_id': k.file_id, 'row_number': k.row_number}) as pick
+    from keyed as k
+    group by k.award_key
+),
+
+latest as (
+    select k.*
+    from keyed as k
+    inner join latest_copy as l
+        on l.award_key = k.award_key
+        and l.pick.file_id = k.file_id
+        and l.pick.row_number = k.row_number
 ),
 
 cleaned as (
     select
-        trim(r.award_id) as award_id,
+        r.award_key as award_id,
         r.file_id,
         lower(trim(r.source_format)) as source_format,
         -- A class is named by its source's id; an award that only names its badge is keyed
@@ -46,8 +60,7 @@ cleaned as (
         r.revoked_on,
         nullif(trim(r.revocation_reason), '') as revocation_reason,
         lower(nullif(trim(r.status), '')) as status
-    from ranked as r
-    where r.rank_of_copy = 1
+    from latest as r
 ),
 
 final as (

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Badge classes described by the current files, one row per id (latest file wins).
 with raw as (
     select c.*

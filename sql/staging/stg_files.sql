@@ -1,3 +1,4 @@
+-- materialize: temp
 -- The inbox files whose rows count: loaded and not superseded by a newer version of the path.
 -- Every staging model reads raw rows only through this list.
 with current_files as (

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- programs.csv: a training programme and the badge class (by id or exact name) that marks
 -- completing it, with its cost per learner and learning hours per learner.
 with raw as (

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Quarantined rows of files that are still current (a superseded version's rejects are history).
 with rows as (
     select q.*

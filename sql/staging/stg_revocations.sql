@@ -1,3 +1,4 @@
+-- materialize: temp
 -- Revocations published apart from the awards (OB 2.0 RevocationList, OB 3.0 status lists):
 -- one row per award id with the earliest known revocation date (null = date unknown).
 with raw as (

@@ -1,3 +1,4 @@
+-- materialize: temp
 -- role_requirements.csv: a job title or job family -> a required skill, with the level, the
 -- target share (default 1.0) and the importance weight (default 1.0) of SPEC §3.
 with raw as (

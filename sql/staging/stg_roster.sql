@@ -1,3 +1,4 @@
+-- materialize: temp
 -- One row per employee per roster snapshot date. When two files describe the same date
 -- (a re-export), the most recently loaded file wins.
 with raw as (

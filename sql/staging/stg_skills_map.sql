@@ -1,3 +1,4 @@
+-- materialize: temp
 -- skills_map.csv rows: a badge class (by id, or by exact name) -> a skill with an optional
 -- level. Repeated rows collapse; the latest file's name, framework and level win.
 with raw as (

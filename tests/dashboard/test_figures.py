@@ -146,7 +146,7 @@ def test_roi_chart_bars_with_interval_and_hidden_programmes() -> None:
     bars, marks = fig.data
     assert list(bars.y) == [250.0]
     assert list(bars.error_y.array) == [150.0] and list(bars.error_y.arrayminus) == [200.0]
-    assert list(marks.text) == ["fewer than 5"]
+    assert [t.replace("<br>", " ") for t in marks.text] == ["fewer than 5"]
 
 
 def test_attrition_trend_sums_teams_per_month() -> None:
