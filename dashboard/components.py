@@ -166,7 +166,13 @@ def column_defs(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
         return []
     defs = []
     for name, dtype in frame.schema.items():
-        spec: dict[str, Any] = {"field": name, "headerName": name.replace("_", " ")}
+        header = name.replace("_", " ")
+        # Wide enough for the whole header and the filter icon; the grid scrolls sideways.
+        spec: dict[str, Any] = {
+            "field": name,
+            "headerName": header,
+            "minWidth": 8 * len(header) + 60,
+        }
         if dtype.is_numeric():
             spec["type"] = "rightAligned"
             spec["filter"] = "agNumberColumnFilter"
