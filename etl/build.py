@@ -45,8 +45,8 @@ def sql_fingerprint(sql_dir: Path = SQL_DIR) -> str:
     return digest.hexdigest()
 
 
-def published_fingerprint(snapshot: Path) -> str | None:
-    """The fingerprint recorded in a published snapshot, or None when there is none."""
+def _published_info(snapshot: Path) -> tuple[str, int] | None:
+    """(fingerprint, run_id) recorded in a published snapshot; None when absent or unreadable."""
     if not snapshot.is_file():
         return None
     try:
@@ -54,29 +54,24 @@ def published_fingerprint(snapshot: Path) -> str | None:
     except duckdb.Error:
         return None
     try:
-        rows = con.execute("select fingerprint from snapshot_info").fetchall()
+        rows = con.execute("select fingerprint, run_id from snapshot_info").fetchall()
     except duckdb.Error:
         return None
     finally:
         con.close()
-    return str(rows[0][0]) if rows else None
+    return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+
+def published_fingerprint(snapshot: Path) -> str | None:
+    """The fingerprint recorded in a published snapshot, or None when there is none."""
+    info = _published_info(snapshot)
+    return info[0] if info else None
 
 
 def published_run_id(snapshot: Path) -> int | None:
     """The run that built the published snapshot, or None when there is none (or unreadable)."""
-    if not snapshot.is_file():
-        return None
-    try:
-        con = duckdb.connect(str(snapshot), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        rows = con.execute("select run_id from snapshot_info").fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return int(rows[0][0]) if rows else None
+    info = _published_info(snapshot)
+    return info[1] if info else None
 
 
 def build_snapshot(
