@@ -117,7 +117,8 @@ def _component_ids(layout: Any) -> Iterator[Any]:
 def _split_outputs(output: str) -> list[tuple[str, str]]:
     """``"..a.b...c.d.."`` or ``"a.b"`` -> [(id, property)]; dict ids stay JSON text."""
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [tuple(part.rsplit(".", 1)) for part in parts]  # type: ignore[misc]
+    pairs = [part.rsplit(".", 1) for part in parts]
+    return [(pair[0], pair[1]) for pair in pairs]
 
 
 def _resolve(raw_id: str, known: list[Any]) -> Any:
@@ -145,13 +146,14 @@ def _input_value(component: str, prop: str, state: dict[str, Any]) -> Any:
         ("coverage-heatmap", "clickData"): state["click"],
         ("shell-filter-department", "value"): filters["department"],
         ("shell-filter-as-of", "value"): None,
+        ("shell-filter-team", "search_value"): "an",
     }
     return values.get((component, prop), [] if prop == "value" else None)
 
 
-def build_payloads(deps: list[dict[str, Any]], layout: Any, typical: dict[str, Any]) -> dict[
-    str, dict[str, dict[str, Any]]
-]:
+def build_payloads(
+    deps: list[dict[str, Any]], layout: Any, typical: dict[str, Any]
+) -> dict[str, dict[str, dict[str, Any]]]:
     """name -> filter state -> the JSON body Dash's renderer would POST for that callback."""
     known = list(_component_ids(layout))
     team, skill_id, skill_name = typical["cell"]
@@ -170,7 +172,7 @@ def build_payloads(deps: list[dict[str, Any]], layout: Any, typical: dict[str, A
             continue
         if any('"MATCH"' in i["id"] for i in dep["inputs"]):
             continue
-        outputs = []
+        outputs: list[Any] = []
         for raw_id, prop in _split_outputs(dep["output"]):
             resolved = _resolve(raw_id, known)
             if isinstance(resolved, list):
@@ -182,8 +184,11 @@ def build_payloads(deps: list[dict[str, Any]], layout: Any, typical: dict[str, A
         for label, state in states.items():
             state = {**state, "click": click}
             inputs = [
-                {"id": i["id"], "property": i["property"],
-                 "value": _input_value(i["id"], i["property"], state)}
+                {
+                    "id": i["id"],
+                    "property": i["property"],
+                    "value": _input_value(i["id"], i["property"], state),
+                }
                 for i in dep["inputs"]
             ]
             body = {
@@ -192,8 +197,11 @@ def build_payloads(deps: list[dict[str, Any]], layout: Any, typical: dict[str, A
                 "inputs": inputs,
                 "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
                 "state": [
-                    {"id": s["id"], "property": s["property"],
-                     "value": _input_value(s["id"], s["property"], state)}
+                    {
+                        "id": s["id"],
+                        "property": s["property"],
+                        "value": _input_value(s["id"], s["property"], state),
+                    }
                     for s in dep["state"]
                 ],
             }
@@ -203,8 +211,8 @@ def build_payloads(deps: list[dict[str, Any]], layout: Any, typical: dict[str, A
 
 def _store(**lists: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {
-        name: list(lists.get(name, [])) for name in
-        ("department", "team", "location", "job_family", "framework")
+        name: list(lists.get(name, []))
+        for name in ("department", "team", "location", "job_family", "framework")
     }
     data["as_of"] = None
     return data
@@ -215,7 +223,7 @@ def _callback_name(output: str) -> str:
     raw_id, prop = first
     if raw_id.startswith("{"):
         raw_id = str(json.loads(raw_id).get("type"))
-    return f"{raw_id}.{prop}"
+    return f"{raw_id}.{prop.split('@')[0]}"  # "@<hash>" marks a duplicate output
 
 
 # -- callbacks in process --------------------------------------------------------------------
@@ -281,17 +289,28 @@ def rss_mb(pid: int) -> float:
 
 
 class ServedApp:
-    """``skillboard serve --prod --workers 1`` on a free 127.0.0.1 port, open demo mode."""
+    """``skillboard serve --prod --workers N`` on a free 127.0.0.1 port, open demo mode."""
 
-    def __init__(self, warehouse: Path) -> None:
+    def __init__(self, warehouse: Path, workers: int = 1) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._home = tempfile.mkdtemp(prefix="skillboard-bench-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLBOARD_")}
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "skillboard.cli", "serve", "--prod", "--workers", "1",
-                "--host", "127.0.0.1", "--port", str(self.port), "--warehouse", str(warehouse),
+                sys.executable,
+                "-m",
+                "skillboard.cli",
+                "serve",
+                "--prod",
+                "--workers",
+                str(workers),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--warehouse",
+                str(warehouse.resolve()),
             ],
             cwd=self._home,  # no skillboard.toml here: no users file, the open demo
             env={**env, "PYTHONPATH": str(ROOT)},
@@ -301,7 +320,8 @@ class ServedApp:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the app did not start: {self.proc.stderr.read()[-2000:]!r}")  # type: ignore[union-attr]
+                error = self.proc.stderr.read() if self.proc.stderr else b""
+                raise RuntimeError(f"the app did not start: {error[-2000:]!r}")
             try:
                 if self.get("/healthz")[0] == 200:
                     break
@@ -359,9 +379,7 @@ def measure_pages(app: ServedApp) -> list[dict[str, Any]]:
                 started = time.perf_counter()
                 page.goto(app.url + path, wait_until="commit")
                 page.wait_for_function(RENDERED_JS, polling=20, timeout=60_000)
-                results.append(
-                    {"path": path, "render_s": round(time.perf_counter() - started, 2)}
-                )
+                results.append({"path": path, "render_s": round(time.perf_counter() - started, 2)})
                 context.close()
         finally:
             browser.close()

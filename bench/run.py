@@ -11,7 +11,7 @@ through polars/fastexcel), measured in the same run.
 
 ``bench/results/latest.json`` holds exactly the fields of SPEC §7; ``bench/results/<scale>.json``
 keeps each scale's last result, and ``docs/benchmarks.md`` is rewritten from those files (with
-the load test's ``bench/results/load.json`` when ``bench/load.py`` has been run).
+the load tests' ``bench/results/load-*.json`` when ``bench/load.py`` has been run).
 """
 
 from __future__ import annotations
@@ -33,12 +33,21 @@ CACHE = ROOT / "bench" / "cache"
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SCALES = {"S": 2_000, "M": 50_000, "L": 500_000}
-REPEATS = {"S": 10, "M": 20, "L": 10}
+REPEATS = {"S": 5, "M": 20, "L": 10}
 """Calls per callback and filter state (S must finish within a minute)."""
 SEED = 7
 SPEC_FIELDS = (
-    "scale", "employees", "awards", "cores", "etl_full_s", "etl_noop_s", "duckdb_floor_s",
-    "etl_peak_rss_mb", "worker_rss_mb", "callbacks", "pages",
+    "scale",
+    "employees",
+    "awards",
+    "cores",
+    "etl_full_s",
+    "etl_noop_s",
+    "duckdb_floor_s",
+    "etl_peak_rss_mb",
+    "worker_rss_mb",
+    "callbacks",
+    "pages",
 )
 
 _CHILD_ETL = """
@@ -220,7 +229,9 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"{result['awards']:,} awards",
         "",
         f"Measured {result.get('measured_at', '?')} on {result['cores']} cores "
-        f"({result.get('machine', platform.platform())}), Python {platform.python_version()}.",
+        f"({result.get('machine', platform.platform())}), Python {platform.python_version()}; "
+        f"load average {result.get('load_average_1m', '?')} when it finished (a shared machine "
+        "reads slower).",
         "",
         "| measure | value |",
         "|---|---|",
@@ -253,23 +264,30 @@ def write_docs() -> None:
         path = RESULTS / f"{scale}.json"
         if path.is_file():
             parts.append(to_markdown(json.loads(path.read_text(encoding="utf-8"))))
-    load = RESULTS / "load.json"
-    if load.is_file():
+    loads = sorted(RESULTS.glob("load-*.json"), key=lambda p: json.loads(p.read_text())["users"])
+    if loads:
         from bench.load import to_markdown as load_markdown
 
-        parts.append(load_markdown(json.loads(load.read_text(encoding="utf-8"))))
+        for load in loads:
+            parts.append(load_markdown(json.loads(load.read_text(encoding="utf-8"))))
     DOCS.write_text("\n".join(parts), encoding="utf-8")
 
 
 def print_table(result: dict[str, Any]) -> None:
     """The result as one plain-text table on stdout."""
     rows = [
-        ("scale", f"{result['scale']} ({result['employees']:,} employees, "
-                  f"{result['awards']:,} awards, {result['cores']} cores)"),
+        (
+            "scale",
+            f"{result['scale']} ({result['employees']:,} employees, "
+            f"{result['awards']:,} awards, {result['cores']} cores)",
+        ),
         ("ETL full run", f"{result['etl_full_s']} s"),
         ("ETL no-op run", f"{result['etl_noop_s']} s"),
-        ("DuckDB floor", f"{result['duckdb_floor_s']} s (ETL = "
-                         f"{result['etl_full_s'] / max(result['duckdb_floor_s'], 1e-9):.1f}x)"),
+        (
+            "DuckDB floor",
+            f"{result['duckdb_floor_s']} s (ETL = "
+            f"{result['etl_full_s'] / max(result['duckdb_floor_s'], 1e-9):.1f}x)",
+        ),
         ("ETL peak memory", f"{result['etl_peak_rss_mb']} MB"),
         ("worker memory", f"{result['worker_rss_mb']} MB"),
     ]

@@ -35,6 +35,8 @@ FILTER_FIELDS = (
     ("job_family", ids.FILTER_JOB_FAMILY, "Job family"),
     ("framework", ids.FILTER_FRAMEWORK, "Skill framework"),
 )
+TEAM_OPTIONS_SHOWN = 200
+"""Team filter options sent with the page; the rest are found by typing (see shown_teams)."""
 
 
 def navbar() -> dbc.Navbar:
@@ -141,9 +143,42 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
         [v for v in getattr(chosen, field) if v in {o.value for o in options.get(field, [])}]
         for field, _, _ in FILTER_FIELDS
     ]
+    team = [field for field, _, _ in FILTER_FIELDS].index("team")
+    option_lists[team] = shown_teams(option_lists[team], values[team], "")
     as_of_options = [{"label": d.isoformat(), "value": d.isoformat()} for d in dates]
     as_of = chosen.as_of.isoformat() if chosen.as_of else None
     return (*option_lists, *values, as_of_options, as_of)
+
+
+def shown_teams(
+    options: list[dict[str, str]], chosen: list[str], search: str
+) -> list[dict[str, str]]:
+    """The team options sent to the browser: the chosen ones, then those whose label contains
+    ``search``, at most TEAM_OPTIONS_SHOWN. Every manager's org is a team (6,000 at 50,000
+    employees, 63,000 at 500,000): sending them all made the browser spend seconds building the
+    dropdown before the first chart could load (docs/benchmarks.md). Typing searches them all."""
+    if len(options) <= TEAM_OPTIONS_SHOWN:
+        return options
+    needle = search.strip().lower()
+    picked = [o for o in options if o["value"] in chosen]
+    matches = (o for o in options if needle in o["label"].lower() and o["value"] not in chosen)
+    for option in matches:
+        if len(picked) >= TEAM_OPTIONS_SHOWN:
+            break
+        picked.append(option)
+    return picked
+
+
+def team_search(search: str | None, chosen: list[str] | None) -> list[dict[str, str]]:
+    """Team options matching what the person types in the team filter."""
+    if search is None:
+        raise PreventUpdate
+    try:
+        options = data.filter_options(current_snapshot(), data.current_scope()).get("team", [])
+    except NoSnapshot:
+        options = []
+    every = [{"label": o.label, "value": o.value} for o in options]
+    return shown_teams(every, list(chosen or []), search)
 
 
 def store_filters(*values: Any) -> tuple[dict[str, Any], str]:
@@ -275,6 +310,12 @@ def register(app: dash.Dash) -> None:
         Input(ids.URL, "search"),
         Input(ids.FILTER_RESET, "n_clicks"),
     )(components.guarded(options_and_values))
+    app.callback(
+        Output(ids.FILTER_TEAM, "options", allow_duplicate=True),
+        Input(ids.FILTER_TEAM, "search_value"),
+        State(ids.FILTER_TEAM, "value"),
+        prevent_initial_call=True,
+    )(components.guarded(team_search))
     app.callback(
         Output(ids.FILTERS_STORE, "data"),
         Output(ids.QUERY_STORE, "data"),

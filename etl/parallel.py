@@ -12,6 +12,10 @@ connection whose threads a forked child would inherit mid-flight. Each worker bu
 :class:`~etl.sources.base.LoadContext` once, so the inbox's document index is built once per
 worker rather than once per file. Small runs (tests, a daily delta) stay in process: starting
 workers costs about a second, more than it saves below a few tens of megabytes.
+
+As with any use of :mod:`multiprocessing`, a script that calls :func:`etl.run.run_etl` must do
+so under ``if __name__ == "__main__":``: each worker imports the script's module again. The
+``skillboard`` command, pytest and ``python -c`` are safe as they are.
 """
 
 from __future__ import annotations
@@ -88,10 +92,6 @@ class Prefetcher:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             context = multiprocessing.get_context("forkserver")
-            # The server would otherwise import the caller's __main__ again (a script without
-            # an ``if __name__ == "__main__"`` guard would start a second run); the workers
-            # need only this module.
-            context.set_forkserver_preload([])
             self._pool = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,

@@ -17,18 +17,20 @@ snapshot_dates as (
 ),
 
 keyed as (
+    -- Versions are numbered on three narrow columns and joined back to the rows: the two
+    -- windows below would otherwise sort every roster row with all its columns.
     select
-        r.*,
-        s.next_snapshot,
+        r.employee_id,
+        r.snapshot_date,
         hash(r.department, r.team, r.manager_id, r.job_title, r.job_family, r.location,
              r.cost_center) as attributes_key
     from rows as r
-    inner join snapshot_dates as s on s.snapshot_date = r.snapshot_date
 ),
 
 flagged as (
     select
-        k.*,
+        k.employee_id,
+        k.snapshot_date,
         case
             when lag(k.attributes_key) over w is distinct from k.attributes_key then 1
             else 0
@@ -37,14 +39,28 @@ flagged as (
     window w as (partition by k.employee_id order by k.snapshot_date)
 ),
 
-numbered as (
+version_of_row as (
     select
-        f.*,
+        f.employee_id,
+        f.snapshot_date,
         sum(f.starts_version) over (
             partition by f.employee_id order by f.snapshot_date
             rows between unbounded preceding and current row
         ) as version
     from flagged as f
+),
+
+numbered as (
+    -- stg_roster holds one row per (snapshot_date, employee_id).
+    select
+        r.*,
+        s.next_snapshot,
+        v.version
+    from rows as r
+    inner join snapshot_dates as s on s.snapshot_date = r.snapshot_date
+    inner join version_of_row as v
+        on v.employee_id = r.employee_id
+        and v.snapshot_date = r.snapshot_date
 ),
 
 people as (
