@@ -75,8 +75,7 @@ class RunSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The summary as the SPEC's JSON object."""
-        data = asdict(self)
-        return data
+        return asdict(self)
 
 
 Progress = Callable[[str, int, int], None]

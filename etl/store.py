@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import orjson
@@ -115,12 +114,6 @@ class Store:
             [_now()],
         ).fetchall()
         return [int(r[0]) for r in rows]
-
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        """The last runs, newest first."""
-        cur = self.con.execute("select * from etl_runs order by run_id desc limit ?", [limit])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     # -- files ------------------------------------------------------------------------------
 
