@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,17 +34,11 @@ from typing import Any
 
 import duckdb
 
+from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.test_zero_downtime import _free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/coverage", "/roi", "/retention", "/data")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Exports (files for a board deck), not redraws: timed by nobody's click-to-chart budget.
 SKIPPED_OUTPUTS = ("download", "report")
 RENDERED_JS = """
@@ -265,12 +258,6 @@ def measure_callbacks(warehouse: Path, repeats: int) -> list[dict[str, Any]]:
 
 
 # -- pages in Chromium against a served app ------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:

@@ -24,15 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.test_zero_downtime import Client, add_hire, headcount_callback  # noqa: E402
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.test_zero_downtime import (  # noqa: E402
+    Client,
+    _free_port,
+    add_hire,
+    headcount_callback,
+)
 
 
 def main() -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +22,36 @@ WORKDAY_HEADER = (
     "Termination_Reason,Voluntary_Termination,Regrettable_Termination,Active,Annual_Salary,"
     "Cost_Center,Performance_Rating"
 )
+
+
+def run_cli(
+    settings: Settings,
+    *args: str,
+    env: dict[str, str] | None = None,
+    preexec: Callable[[], None] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``skillboard etl run *args`` over ``settings``' inbox and warehouse, in a subprocess."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skillboard.cli",
+            "etl",
+            "run",
+            *args,
+            "--inbox",
+            str(settings.inbox),
+            "--warehouse",
+            str(settings.warehouse),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        preexec_fn=preexec,
+    )
 
 
 def workday_row(

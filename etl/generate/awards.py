@@ -33,10 +33,8 @@ from etl.generate.workforce import (
 FORMAT_SHARE = (0.4, 0.3, 0.3)
 UNMATCHED_SHARE = 0.025
 OB2_REVOKED_SHARE = 0.004
-OB2_UNHASHED_SHARE = 0.02
 CREDLY_STATUS = ("accepted", "pending", "revoked", "rejected")
 CREDLY_STATUS_P = (0.945, 0.04, 0.01, 0.005)
-CREDLY_EARNER_ID_SHARE = 0.85
 
 OPTIONAL_SURPLUS = 1.6
 RENEWAL_RATE = 0.95
@@ -236,8 +234,3 @@ def simulate_awards(wf: Workforce, awards_per_employee: float, seed: int) -> Awa
         pl.when(pl.col("status") == "").then(None).otherwise(pl.col("status")).alias("status"),
     )
     return Awards(frame=frame)
-
-
-def class_slug(index: int) -> str:
-    """The badge class slug of a ``class_index``."""
-    return BADGE_CLASSES[index].slug

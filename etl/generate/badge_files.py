@@ -44,7 +44,9 @@ OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VCDM1_SHARE = 0.05
 EVIDENCE_SHARE = 0.12
 NARRATIVE_SHARE = 0.08
+OB2_UNHASHED_SHARE = 0.02
 OB3_UNHASHED_SHARE = 0.01
+CREDLY_EARNER_ID_SHARE = 0.85
 REVOCATION_REASONS = (
     "Issued in error",
     "Assessment found to be plagiarised",
@@ -189,7 +191,7 @@ def _ob2_assertions(rows: pl.DataFrame, rng: np.random.Generator) -> Iterator[di
     n = rows.height
     ids = identities.random_uuids(rng, n)
     salts = _class_salts(rows, rng)
-    unhashed = (rng.random(n) < 0.02) & ~rows["unmatched"].to_numpy()
+    unhashed = (rng.random(n) < OB2_UNHASHED_SHARE) & ~rows["unmatched"].to_numpy()
     evidence = rng.random(n) < EVIDENCE_SHARE
     narrative = rng.random(n) < NARRATIVE_SHARE
     pick = rng.integers(0, len(EVIDENCE_NARRATIVES), n)
@@ -474,7 +476,9 @@ def write_credly(
     dept = wf.dept[people]
     dept_names = np.asarray([d.name for d in org.DEPARTMENTS] + ["Executive Office"])
     earner_id = np.where(
-        (rng.random(n) < 0.85) & ~rows["unmatched"].to_numpy(), employee_ids[people], ""
+        (rng.random(n) < CREDLY_EARNER_ID_SHARE) & ~rows["unmatched"].to_numpy(),
+        employee_ids[people],
+        "",
     )
     shouty = rng.random(n) < 0.05
     account = rng.choice(["Confirmed", "Unconfirmed", "Not created"], size=n, p=[0.86, 0.1, 0.04])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COMPANY_NAME = "Example Corp"
 COMPANY_DOMAIN = "corp.example.com"
 PERSONAL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com")
 """Web-mail domains some people have their badges sent to (they match no roster e-mail)."""

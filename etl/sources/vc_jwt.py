@@ -98,16 +98,6 @@ def credential_from_payload(payload: dict[str, Any]) -> dict[str, Any]:
     return credential
 
 
-def decode_vc_jwt(token: str) -> dict[str, Any]:
-    """Decode a VC-JWT into the credential it carries (see :func:`credential_from_payload`).
-
-    Raises:
-        TokenError: when the token cannot be decoded.
-    """
-    _jws, payload = decode_token(token)
-    return credential_from_payload(payload)
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []

@@ -4,142 +4,20 @@
 -- (equal to the role's target when one role requires it); gap_people = ceil(target x required)
 -- - holders when positive, else 0.
 --
--- all / department / location / job_family: every analysis date (month-ends + as-of), counted
--- from intervals, not from a row per person and month: a person requires skill S over the span
--- of a history version (version_spans x role_skill_rules) and holds it over the intersection of
--- that span with their continuous holding at the required level (holding_islands). Each
--- interval adds +1 at its start and -1 at its end, bucketed to the first analysis date on or
--- after it; running sums over the dates per team and skill are the counts. Manager orgs: the as-of date, from requirement_people.
-with dates as (
-    select d.as_of from analysis_dates as d
-),
-
-span as (
-    select min(d.as_of) as first_date, max(d.as_of) as last_date from dates as d
-),
-
-needs as (
+-- all / department / location / job_family: every analysis date (month-ends + as-of), from the
+-- interval counts of team_skill_counts. Manager orgs: the as-of date, from requirement_people.
+with by_attribute as (
     select
-        v.employee_id, v.department, v.location, v.job_family,
-        r.skill_id, coalesce(r.required_level, 1) as level, r.target, r.weight,
-        v.span_from, v.span_to
-    from version_spans as v
-    cross join span
-    inner join role_skill_rules as r
-        on r.title_key = v.title_key and r.job_family = v.job_family
-    where v.span_to > span.first_date and v.span_from <= span.last_date
-),
-
-met as (
-    select
-        n.department, n.location, n.job_family, n.skill_id,
-        greatest(n.span_from, i.valid_from) as met_from,
-        least(n.span_to, i.valid_to) as met_to
-    from needs as n
-    inner join holding_islands as i
-        on i.employee_id = n.employee_id
-        and i.skill_id = n.skill_id
-        and i.level = n.level
-        and i.valid_from < n.span_to
-        and i.valid_to > n.span_from
-),
-
-events as (
-    select n.department, n.location, n.job_family, n.skill_id, n.span_from as day,
-        1 as d_required, n.target as d_target, n.weight as d_weight, 0 as d_holders
-    from needs as n
-    union all
-    select n.department, n.location, n.job_family, n.skill_id, n.span_to,
-        -1, -n.target, -n.weight, 0
-    from needs as n
-    union all
-    select m.department, m.location, m.job_family, m.skill_id, m.met_from, 0, 0, 0, 1
-    from met as m
-    union all
-    select m.department, m.location, m.job_family, m.skill_id, m.met_to, 0, 0, 0, -1
-    from met as m
-),
-
-bucketed as (
-    -- An event on day x first shows on the first analysis date >= x: its month's end (the
-    -- as-of date for the as-of month), or the first analysis date for earlier events.
-    select
-        e.*,
-        greatest(least(last_day(e.day), span.last_date), span.first_date) as bucket
-    from events as e
-    cross join span
-    where e.day <= span.last_date
-),
-
-by_team as (
-    select
-        case
-            when grouping(e.department) = 0 then 'department'
-            when grouping(e.location) = 0 then 'location'
-            when grouping(e.job_family) = 0 then 'job_family'
-            else 'all'
-        end as team_type,
-        case
-            when grouping(e.department) = 0 then e.department
-            when grouping(e.location) = 0 then e.location
-            when grouping(e.job_family) = 0 then e.job_family
-            else 'all'
-        end as team,
-        e.skill_id,
-        e.bucket,
-        sum(e.d_required) as d_required,
-        sum(e.d_holders) as d_holders,
-        sum(e.d_target) as d_target,
-        sum(e.d_weight) as d_weight
-    from bucketed as e
-    group by grouping sets (
-        (e.skill_id, e.bucket),
-        (e.skill_id, e.bucket, e.department),
-        (e.skill_id, e.bucket, e.location),
-        (e.skill_id, e.bucket, e.job_family)
-    )
-),
-
-grid as (
-    select k.team_type, k.team, k.skill_id, d.as_of
-    from (select distinct b.team_type, b.team, b.skill_id from by_team as b) as k
-    cross join dates as d
-),
-
-running as (
-    select
-        g.as_of,
-        g.team_type,
-        g.team,
-        g.skill_id,
-        sum(coalesce(b.d_required, 0)) over w as required,
-        sum(coalesce(b.d_holders, 0)) over w as holders,
-        sum(coalesce(b.d_target, 0)) over w as target_people,
-        sum(coalesce(b.d_weight, 0)) over w as weight_sum
-    from grid as g
-    left join by_team as b
-        on b.team_type = g.team_type
-        and b.team = g.team
-        and b.skill_id = g.skill_id
-        and b.bucket = g.as_of
-    window w as (
-        partition by g.team_type, g.team, g.skill_id order by g.as_of
-        rows between unbounded preceding and current row
-    )
-),
-
-by_attribute as (
-    select
-        r.as_of,
-        r.team_type,
-        r.team,
-        r.skill_id,
-        cast(r.required as bigint) as required,
-        cast(r.holders as bigint) as holders,
-        r.target_people,
-        r.weight_sum / r.required as weight
-    from running as r
-    where r.required > 0
+        c.as_of,
+        c.team_type,
+        c.team,
+        c.skill_id,
+        cast(c.required as bigint) as required,
+        cast(c.holders as bigint) as holders,
+        c.target_people,
+        c.weight_sum / c.required as weight
+    from team_skill_counts as c
+    where c.required > 0
 ),
 
 by_org as (

@@ -15,7 +15,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from etl.pymodels import PYTHON_MODELS
 from etl.run import run_etl
 from etl.sqlrunner import discover
 from skillboard.settings import SQL_DIR, Settings
-from tests.conftest import REPO_ROOT, workday_row
+from tests.conftest import run_cli, workday_row
 
 Writer = Callable[[Path, Sequence[str]], Path]
 
@@ -146,26 +145,7 @@ def _cli_run(
     env = {k: v for k, v in os.environ.items() if k != "SKILLBOARD_FAULT"}
     if fault:
         env["SKILLBOARD_FAULT"] = fault
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "skillboard.cli",
-            "etl",
-            "run",
-            *extra,
-            "--inbox",
-            str(settings.inbox),
-            "--warehouse",
-            str(settings.warehouse),
-        ],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        preexec_fn=preexec,
-    )
+    return run_cli(settings, *extra, env=env, preexec=preexec)
 
 
 @pytest.mark.parametrize(("fault", "files_after_kill"), KILL_POINTS)

@@ -18,7 +18,7 @@ import pytest
 from etl.lock import EtlLock, LockHeld
 from etl.run import run_etl
 from skillboard.settings import Settings
-from tests.conftest import REPO_ROOT, workday_row
+from tests.conftest import REPO_ROOT, run_cli, workday_row
 
 Writer = Callable[[Path, Sequence[str]], Path]
 
@@ -172,23 +172,7 @@ def test_cli_second_run_exits_nonzero_naming_holder(settings_for: Callable[..., 
     """`skillboard etl run` while the lock is held: exit status 3, the holder's pid on stderr."""
     settings = settings_for()
     with EtlLock(settings.lock_path):
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "skillboard.cli",
-                "etl",
-                "run",
-                "--inbox",
-                str(settings.inbox),
-                "--warehouse",
-                str(settings.warehouse),
-            ],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = run_cli(settings, timeout=120)
     assert proc.returncode == 3
     assert f"pid {os.getpid()}" in proc.stderr
 

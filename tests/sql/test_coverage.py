@@ -164,6 +164,17 @@ def test_coverage_trend_has_a_row_per_month_end(snapshot: Callable[..., Snapshot
     # Before June: PY 0.6 / 0.8 = 0.75 (w 2), SQL 0.8 (w 1) -> (1.5 + 0.8) / 3 = 0.766667.
     assert index[2] == (D(2025, 5, 31), pytest.approx(2.3 / 3))
     assert index[3] == (D(2025, 6, 30), pytest.approx(0.6))
+    # Inventory counts any level: E1, E2, E3 (py1) and E4 -> 4 of 5 through 05-31, then 3.
+    inventory = snap.rows(
+        "select as_of, holders, share from skill_inventory "
+        "where team_type = 'department' and team = 'Eng' and skill_id = 'PY' order by as_of"
+    )
+    assert inventory == [
+        (D(2025, 3, 31), 4, pytest.approx(0.8)),
+        (D(2025, 4, 30), 4, pytest.approx(0.8)),
+        (D(2025, 5, 31), 4, pytest.approx(0.8)),
+        (D(2025, 6, 30), 3, pytest.approx(0.6)),
+    ]
 
 
 def test_as_of_in_the_past_sees_the_expired_badge_as_valid(
