@@ -851,12 +851,14 @@ def skill_people(
     ):
         raise NotAllowed("this team is outside your scope")
     as_of = snapshot_info(db).as_of or resolve_as_of(db, Filters())
+    k = k_anonymity(db)
+    hidden = _HIDDEN_LIST.format(label=privacy.suppression_label(k))
     if _require_table(db, "team_skill_coverage"):
         cell = _cells(db, TeamSelection(team_type, (team,)), as_of, Filters()).filter(
             pl.col("skill_id") == skill_id
         )
         if bool(cell["suppressed"].any()):
-            raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k_anonymity(db))))
+            raise NotAllowed(hidden)
     people = _run(
         db,
         "skill_people",
@@ -866,8 +868,8 @@ def skill_people(
         skill_id=skill_id,
         **scope.sql_params(),
     )
-    if people.height < k_anonymity(db):
-        raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k_anonymity(db))))
+    if people.height < k:
+        raise NotAllowed(hidden)
     audit.record("person_list", list="skill_people", team_type=team_type, skill_id=skill_id)
     return people
 
