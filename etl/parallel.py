@@ -3,9 +3,15 @@
 Loaders are pure Python and polars over one file at a time, and a big inbox is a few dozen files
 of tens of megabytes each (50,000 credentials per NDJSON file, a roster per month): parsing
 them one after another leaves all but one core idle while the store sits waiting. A
-:class:`Prefetcher` hands each file to a small process pool as soon as the run knows it must
-be loaded, and gives the results back **in inbox order**, so the store is written, the
+:class:`Prefetcher` hands each file to a small process pool as soon as the run knows it may
+have to be loaded, and gives the results back **in inbox order**, so the store is written, the
 summary is listed and the fault points fire exactly as in a one-file-at-a-time run.
+
+A worker also hashes the file it reads (the run needs every new file's sha256) and skips
+parsing when that content is already in the store: the run then decides, as before, whether
+the file is unchanged (a touch, a rename) or must be loaded after all (identical bytes under a
+second path), and parses it itself in that rare case. The writer, the one serial step, is
+left with nothing but the store writes.
 
 Workers are started with ``forkserver``, never ``fork``: the run holds an open DuckDB
 connection whose threads a forked child would inherit mid-flight. Each worker builds its own
@@ -20,6 +26,7 @@ so under ``if __name__ == "__main__":``: each worker imports the script's module
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections import deque
@@ -34,16 +41,24 @@ from skillboard.settings import Settings
 PARALLEL_MIN_BYTES = 64 * 1024 * 1024
 """Below this many bytes to load, files are parsed in the run's own process."""
 MAX_WORKERS = 4
+AHEAD_BYTES = 512 * 1024 * 1024
+"""Input bytes parsed ahead of the writer at most (their frames wait in memory to be written)."""
 
 _worker_context: LoadContext | None = None
+_worker_known: frozenset[str] = frozenset()
 
 
 @dataclass
 class Parsed:
-    """A file's load result, or why it was rejected."""
+    """A file's content hash and its load result, or why it was rejected.
 
+    ``skipped`` is true when the content was already in the store and was not parsed.
+    """
+
+    sha256: str
     result: LoadResult | None
     rejected: str | None
+    skipped: bool = False
 
 
 def worker_count(total_bytes: int, cores: int | None = None) -> int:
@@ -54,30 +69,57 @@ def worker_count(total_bytes: int, cores: int | None = None) -> int:
     return min(available, MAX_WORKERS)
 
 
-def _init_worker(settings: Settings, inbox: Path) -> None:
-    global _worker_context
+def sha256_of(path: Path) -> str:
+    """The file's content hash, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_and_parse(
+    path: Path, known: frozenset[str], parse: Callable[[Path], LoadResult]
+) -> Parsed:
+    """Hash a file and, unless its content is in ``known``, parse it.
+
+    Raises nothing for a bad file: a :class:`FileRejected` becomes ``Parsed.rejected``.
+    """
+    sha = sha256_of(path)
+    if sha in known:
+        return Parsed(sha, None, None, skipped=True)
+    try:
+        return Parsed(sha, parse(path), None)
+    except FileRejected as exc:
+        return Parsed(sha, None, str(exc))
+
+
+def _init_worker(settings: Settings, inbox: Path, known: frozenset[str]) -> None:
+    global _worker_context, _worker_known
     _worker_context = LoadContext(settings=settings, inbox=inbox)
+    _worker_known = known
 
 
 def _parse_in_worker(path: Path) -> Parsed:
     from etl.run import load_file  # the worker imports the run lazily, like the run itself
     from etl.sources import all_sources
 
-    assert _worker_context is not None
-    try:
-        return Parsed(load_file(path, _worker_context, all_sources()), None)
-    except FileRejected as exc:
-        return Parsed(None, str(exc))
+    context = _worker_context
+    assert context is not None
+    sources = all_sources()
+    return hash_and_parse(path, _worker_known, lambda p: load_file(p, context, sources))
 
 
 class Prefetcher:
-    """Loads files ahead of the writer, at most ``workers + 1`` results held at a time.
+    """Hashes and loads files ahead of the writer, within :data:`AHEAD_BYTES` of input.
 
     Args:
         settings: the run's settings (sent once to each worker).
         inbox: the inbox root.
-        workers: worker processes; 0 parses each file in this process when it is taken.
-        parse_here: how this process parses a file when ``workers`` is 0.
+        workers: worker processes; 0 hashes and parses each file in this process when taken.
+        known: content hashes already in the store (not parsed again).
+        parse_here: how this process parses a file (when ``workers`` is 0, and for the rare
+            file whose known content must be loaded after all).
     """
 
     def __init__(
@@ -85,10 +127,13 @@ class Prefetcher:
         settings: Settings,
         inbox: Path,
         workers: int,
-        parse_here: Callable[[Path], Parsed],
+        known: frozenset[str],
+        parse_here: Callable[[Path], LoadResult],
     ) -> None:
         self._parse_here = parse_here
-        self._queue: deque[tuple[Path, Future[Parsed] | None]] = deque()
+        self._known = known
+        self._workers = workers
+        self._queue: deque[tuple[Path, int, Future[Parsed] | None]] = deque()
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             context = multiprocessing.get_context("forkserver")
@@ -96,28 +141,46 @@ class Prefetcher:
                 max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(settings, inbox),
+                initargs=(settings, inbox, known),
             )
 
-    def submit(self, path: Path) -> None:
+    def submit(self, path: Path, size_bytes: int) -> None:
         """Queue a file; a worker starts on it at once when there is a pool."""
         future = self._pool.submit(_parse_in_worker, path) if self._pool else None
-        self._queue.append((path, future))
+        self._queue.append((path, size_bytes, future))
+
+    def full(self) -> bool:
+        """Whether the writer should take a result before more files are queued.
+
+        Up to two files per worker may wait, so a worker never idles behind one slow file,
+        within :data:`AHEAD_BYTES` of input so the waiting frames stay a bounded size.
+        """
+        if self._pool is None:
+            return len(self._queue) > 0
+        ahead = sum(size for _, size, _ in self._queue)
+        return len(self._queue) >= 2 * self._workers or ahead >= AHEAD_BYTES
 
     def __len__(self) -> int:
         return len(self._queue)
 
     def take(self) -> tuple[Path, Parsed]:
         """The oldest queued file and its result (waiting for it if needed)."""
-        path, future = self._queue.popleft()
+        path, _, future = self._queue.popleft()
         if future is None:
-            return path, self._parse_here(path)
+            return path, hash_and_parse(path, self._known, self._parse_here)
         try:
             return path, future.result()
         except Exception as exc:
             # A worker that died (out of memory, killed) says nothing about the file: the run
             # fails, as it would had it parsed the file itself, and the next run tries again.
             raise RuntimeError(f"{path.name}: the loader process failed: {exc!r}") from exc
+
+    def parse_now(self, path: Path, sha256: str) -> Parsed:
+        """Parse a file in this process (its content was known, yet it must be loaded)."""
+        try:
+            return Parsed(sha256, self._parse_here(path), None)
+        except FileRejected as exc:
+            return Parsed(sha256, None, str(exc))
 
     def close(self) -> None:
         """Stop the workers (queued work that was not taken is abandoned)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import logging
 import os
 import sys
@@ -114,15 +113,6 @@ def inbox_files(inbox: Path) -> list[Path]:
         if path.is_file() and not path.name.lower().endswith(IGNORED_SUFFIXES):
             found.append(path)
     return found
-
-
-def sha256_of(path: Path) -> str:
-    """The file's content hash, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def choose_source(probe: Probe, sources: list[ModuleType]) -> ModuleType | None:
@@ -253,14 +243,11 @@ def _load_inbox(
     ctx = LoadContext(settings=settings, inbox=inbox)
     sources: list[ModuleType] | None = None
 
-    def parse_here(path: Path) -> Parsed:
+    def parse_here(path: Path) -> LoadResult:
         nonlocal sources
         if sources is None:
             sources = all_sources()
-        try:
-            return Parsed(load_file(path, ctx, sources), None)
-        except FileRejected as exc:
-            return Parsed(None, str(exc))
+        return load_file(path, ctx, sources)
 
     # Files whose path, size and mtime match the store are skipped without reading them; the
     # bytes of the rest decide whether worker processes are worth starting.
@@ -268,44 +255,47 @@ def _load_inbox(
     to_read = sum(
         path.stat().st_size for path, k in known.items() if k is None or not _same_stat(k, path)
     )
-    workers = worker_count(to_read)
-    prefetcher = Prefetcher(settings, inbox, workers, parse_here)
-    # Entries in inbox order: an outcome already decided, or a file being parsed ahead.
+    prefetcher = Prefetcher(
+        settings, inbox, worker_count(to_read), store.current_contents(), parse_here
+    )
+    # Entries in inbox order: an outcome already decided, or a file being hashed/parsed ahead.
     queue: deque[FileOutcome | _Pending] = deque()
     unchanged = 0
 
     def settle_oldest() -> None:
+        nonlocal unchanged
         entry = queue.popleft()
         if isinstance(entry, FileOutcome):
             summary.files.append(entry)
-        else:
-            _write_parsed(store, summary, entry, prefetcher)
+            return
+        _, parsed = prefetcher.take()
+        same = store.has_content(parsed.sha256)
+        # Identical bytes under another path that is still in the inbox are a different file
+        # (a roster's snapshot date may come from its name); under a vanished path, a rename.
+        if same is not None and (same.path == entry.rel or not (inbox / same.path).exists()):
+            if same.path == entry.rel:
+                store.touch(same.file_id, entry.mtime_ns)
+            summary.files.append(FileOutcome(entry.rel, same.loader, "unchanged", error=same.error))
+            unchanged += 1
+            return
+        if parsed.skipped:
+            parsed = prefetcher.parse_now(inbox / entry.rel, parsed.sha256)
+        _write_parsed(store, summary, entry, parsed)
 
     try:
         for index, path in enumerate(files, start=1):
             rel = path.relative_to(inbox).as_posix()
             if progress:
                 progress(f"loading {rel}", index, len(files))
-            stat = path.stat()
             previous = known[path]
             if previous is not None and _same_stat(previous, path):
                 queue.append(FileOutcome(rel, previous.loader, "unchanged", error=previous.error))
                 unchanged += 1
                 continue
-            sha = sha256_of(path)
-            same = store.has_content(sha)
-            # Identical bytes under another path that is still in the inbox are a different file
-            # (a roster's snapshot date may come from its name); under a vanished path, a rename.
-            if same is not None and (same.path == rel or not (inbox / same.path).exists()):
-                if same.path == rel:
-                    store.touch(same.file_id, stat.st_mtime_ns)
-                queue.append(FileOutcome(rel, same.loader, "unchanged", error=same.error))
-                unchanged += 1
-                continue
-            prefetcher.submit(path)
-            queue.append(_Pending(rel, sha, stat.st_size, stat.st_mtime_ns))
-            # Keep the workers busy one file ahead of the writer, and no further (memory).
-            while sum(isinstance(e, _Pending) for e in queue) > workers:
+            stat = path.stat()
+            prefetcher.submit(path, stat.st_size)
+            queue.append(_Pending(rel, stat.st_size, stat.st_mtime_ns))
+            while prefetcher.full():
                 settle_oldest()
         while queue:
             settle_oldest()
@@ -324,23 +314,19 @@ class _Pending:
     """A file handed to the prefetcher, with what the store records about it."""
 
     rel: str
-    sha: str
     size_bytes: int
     mtime_ns: int
 
 
-def _write_parsed(
-    store: Store, summary: RunSummary, pending: _Pending, prefetcher: Prefetcher
-) -> None:
-    """Take the oldest parsed file from the prefetcher and write it (or its rejection)."""
+def _write_parsed(store: Store, summary: RunSummary, pending: _Pending, parsed: Parsed) -> None:
+    """Write a parsed file (or its rejection) to the store and list it in the summary."""
     fault_point("before_file")
-    _, parsed = prefetcher.take()
     result = parsed.result
     try:
         store.write_file(
             run_id=summary.run_id,
             path=pending.rel,
-            sha256=pending.sha,
+            sha256=parsed.sha256,
             size_bytes=pending.size_bytes,
             mtime_ns=pending.mtime_ns,
             result=result,

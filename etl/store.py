@@ -135,6 +135,13 @@ class Store:
         ).fetchall()
         return KnownFile(*rows[0]) if rows else None
 
+    def current_contents(self) -> frozenset[str]:
+        """The content hashes (sha256) of every current file record, loaded or rejected."""
+        rows = self.con.execute(
+            "select distinct sha256 from files where superseded_by is null"
+        ).fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
     def touch(self, file_id: int, mtime_ns: int) -> None:
         """Remember a new mtime for unchanged content, so the next run need not hash it."""
         self.con.execute("update files set mtime_ns = ? where file_id = ?", [mtime_ns, file_id])
