@@ -819,8 +819,9 @@ def single_points_of_failure(db: Snapshot, scope: Scope, filters: Filters) -> pl
 def skill_people(
     db: Snapshot, scope: Scope, filters: Filters, team_type: str, team: str, skill_id: str
 ) -> pl.DataFrame:
-    """Drill-down: who in one team holds a required skill and who is missing it, on the
-    snapshot date (the person-level marts exist for that date only).
+    """Drill-down, everyone: who in one team holds a required skill and who is missing it, on
+    the snapshot date (the person-level marts exist for that date only). The CSV download of
+    the drill-down; the panel shows :func:`skill_people_page`.
 
     Read from requirement_people, the rows the coverage mart counts, so the list matches the
     heatmap cell it was opened from.
@@ -836,13 +837,111 @@ def skill_people(
 
     Returns:
         employee_id, full_name, job_title, department, location, required_level, held_level,
-        status (holds / missing).
+        status (holds / missing); by status, then name and employee id.
 
     Raises:
         NotAllowed: when the scope may not see person-level rows, the team is outside it, or
             the cell is hidden (fewer than k people, or its complement).
     """
     scope = _granted(scope)
+    params, k = _drill_params(db, scope, team_type, team, skill_id)
+    people = _run(db, "skill_people", **params)
+    if people.height < k:
+        raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k)))
+    audit.record("person_list", list="skill_people", team_type=team_type, skill_id=skill_id)
+    return people
+
+
+def skill_people_csv(
+    db: Snapshot, scope: Scope, filters: Filters, team_type: str, team: str, skill_id: str
+) -> str:
+    """The CSV of a whole drill-down: everyone :func:`skill_people` lists (the panel shows
+    the first :data:`DRILL_ROWS` of each status).
+
+    Raises:
+        NotAllowed: as :func:`skill_people`.
+    """
+    people = skill_people(db, scope, filters, team_type, team, skill_id)
+    audit.record("download", what="skill_people_csv", team_type=team_type, skill_id=skill_id)
+    return people.write_csv()
+
+
+DRILL_ROWS = 200
+"""People of each status the drill-down panel lists (ten grid pages); the CSV has everyone."""
+
+
+@dataclass(frozen=True)
+class SkillPeoplePage:
+    """The first people of a drill-down, by name, and how many there are in all."""
+
+    holders: pl.DataFrame
+    missing: pl.DataFrame
+    holders_total: int
+    missing_total: int
+
+    @property
+    def total(self) -> int:
+        """Everyone whose role requires the skill (holders and missing)."""
+        return self.holders_total + self.missing_total
+
+
+def skill_people_page(
+    db: Snapshot,
+    scope: Scope,
+    filters: Filters,
+    team_type: str,
+    team: str,
+    skill_id: str,
+    *,
+    limit: int = DRILL_ROWS,
+) -> SkillPeoplePage:
+    """Drill-down as shown: the first ``limit`` holders and the first ``limit`` people missing
+    the skill, by name, with the count of each. The same people, checks and suppression as
+    :func:`skill_people`, which lists everyone; a cell of 100,000 people is counted in the
+    snapshot, not sent to the browser.
+
+    Args:
+        db: the snapshot.
+        scope: the person asking; the team must be inside it.
+        filters: the global filters (unused, as in :func:`skill_people`).
+        team_type: one of all / department / manager_org / location / job_family.
+        team: the team's key (a manager's employee id for manager_org).
+        skill_id: the skill.
+        limit: people listed per status (at least 1).
+
+    Returns:
+        holders and missing (employee_id, full_name, job_title, department, location,
+        required_level, held_level; by name, then employee id) and their totals.
+
+    Raises:
+        NotAllowed: as :func:`skill_people`.
+    """
+    scope = _granted(scope)
+    params, k = _drill_params(db, scope, team_type, team, skill_id)
+    rows = _run(db, "skill_people_page", limit=max(int(limit), 1), **params)
+    totals = dict(rows.select("status", "status_people").unique().iter_rows())
+    page = SkillPeoplePage(
+        holders=rows.filter(pl.col("status") == "holds").drop("status", "status_people"),
+        missing=rows.filter(pl.col("status") == "missing").drop("status", "status_people"),
+        holders_total=int(totals.get("holds", 0)),
+        missing_total=int(totals.get("missing", 0)),
+    )
+    if page.total < k:
+        raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k)))
+    audit.record("person_list", list="skill_people", team_type=team_type, skill_id=skill_id)
+    return page
+
+
+def _drill_params(
+    db: Snapshot, scope: Scope, team_type: str, team: str, skill_id: str
+) -> tuple[dict[str, Any], int]:
+    """The checks every drill-down passes before any person is read, and its query
+    parameters: (parameters, k). ``scope`` is already narrowed by :func:`_granted`.
+
+    Raises:
+        NotAllowed: when the scope may not see person-level rows, the team is outside it, or
+            the cell is hidden (fewer than k required people, or its complement).
+    """
     if not scope.person_level:
         raise NotAllowed("person-level lists are not available to this role")
     allowed = allowed_teams(db, scope)
@@ -852,26 +951,20 @@ def skill_people(
         raise NotAllowed("this team is outside your scope")
     as_of = snapshot_info(db).as_of or resolve_as_of(db, Filters())
     k = k_anonymity(db)
-    hidden = _HIDDEN_LIST.format(label=privacy.suppression_label(k))
     if _require_table(db, "team_skill_coverage"):
         cell = _cells(db, TeamSelection(team_type, (team,)), as_of, Filters()).filter(
             pl.col("skill_id") == skill_id
         )
         if bool(cell["suppressed"].any()):
-            raise NotAllowed(hidden)
-    people = _run(
-        db,
-        "skill_people",
-        as_of=as_of,
-        team_type=team_type,
-        team=team,
-        skill_id=skill_id,
+            raise NotAllowed(_HIDDEN_LIST.format(label=privacy.suppression_label(k)))
+    params = {
+        "as_of": as_of,
+        "team_type": team_type,
+        "team": team,
+        "skill_id": skill_id,
         **scope.sql_params(),
-    )
-    if people.height < k:
-        raise NotAllowed(hidden)
-    audit.record("person_list", list="skill_people", team_type=team_type, skill_id=skill_id)
-    return people
+    }
+    return params, k
 
 
 _HIDDEN_LIST = (

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -22,6 +23,11 @@ ASSOCIATION = "Association, not causation"
 NO_MATCH = "No employees match these filters"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
+# Every figure of the process starts from plotly_white (plotly's documented way to theme an
+# app). Naming the template in each figure's layout instead made plotly.py validate and deep-
+# copy the whole template on every figure: about half the server time of a chart callback.
+pio.templates.default = "plotly_white"
+
 
 def fewer_than(k: int) -> str:
     """The label of a suppressed value."""
@@ -29,7 +35,8 @@ def fewer_than(k: int) -> str:
 
 
 def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) -> go.Figure:
-    fig.update_layout(
+    return set_layout(
+        fig,
         title={
             "text": title,
             "x": 0,
@@ -40,7 +47,6 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) ->
             "pad": {"t": 10},
             "font": {"size": 15},
         },
-        template="plotly_white",
         font={"family": FONT, "size": 12},
         colorway=list(OKABE_ITO),
         height=height,
@@ -51,7 +57,43 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) ->
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         **axes,
     )
+
+
+def set_layout(fig: go.Figure, **props: object) -> go.Figure:
+    """``fig.update_layout(**props)``, the same result in a fifth of the time.
+
+    update_layout goes through plotly.py's batch-update machinery (about 8 ms a chart, a good
+    part of a callback's server time); assigning each top-level property is plain validation.
+    Like update_layout, a dict is merged into what the property already holds, and
+    ``xaxis_title="people"`` means ``xaxis={"title": "people"}``.
+    """
+    nested: dict[str, object] = {}
+    for name, value in props.items():
+        parent, _, child = name.partition("_")
+        if child and name not in _LAYOUT_PROPERTIES:  # xaxis_title, not paper_bgcolor
+            name, value = parent, {child: value}
+        nested = _merged(nested, {name: value})
+    for name, value in nested.items():
+        if isinstance(value, dict):
+            value = _merged(fig.layout[name].to_plotly_json(), value)
+        fig.layout[name] = value
     return fig
+
+
+_LAYOUT_PROPERTIES = frozenset(
+    name for name in dir(go.Layout) if isinstance(getattr(go.Layout, name, None), property)
+)
+
+
+def _merged(base: dict[str, object], extra: dict[str, object]) -> dict[str, object]:
+    merged = dict(base)
+    for key, value in extra.items():
+        current = merged.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merged[key] = _merged(current, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def empty_figure(message: str = NO_MATCH, title: str = "", height: int = 360) -> go.Figure:

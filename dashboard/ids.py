@@ -50,6 +50,9 @@ COVERAGE_DRILL = "coverage-drill"
 COVERAGE_DRILL_TITLE = "coverage-drill-title"
 COVERAGE_HOLDERS = "coverage-holders"
 COVERAGE_MISSING = "coverage-missing"
+COVERAGE_DRILL_KEY = "coverage-drill-key"  # the open cell: [team_type, team, skill_id, name]
+COVERAGE_DRILL_CSV = "coverage-drill-csv"
+COVERAGE_DRILL_DOWNLOAD = "coverage-drill-download"
 COVERAGE_NOTE = "coverage-note"
 
 # Training ROI.

@@ -8,7 +8,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, ctx, html
+from dash import Input, Output, ctx, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
@@ -81,6 +81,22 @@ def layout(**_query: Any) -> Component:
                     components.data_grid(ids.COVERAGE_HOLDERS, height=260, csv_name="holders.csv"),
                     html.H6("Missing it", className="mt-3"),
                     components.data_grid(ids.COVERAGE_MISSING, height=260, csv_name="missing.csv"),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                "CSV of everyone",
+                                id=ids.COVERAGE_DRILL_CSV,
+                                size="sm",
+                                color="secondary",
+                                outline=True,
+                                disabled=True,
+                                title="Download every holder and every person missing the skill",
+                            ),
+                            dcc.Download(id=ids.COVERAGE_DRILL_DOWNLOAD),
+                            dcc.Store(id=ids.COVERAGE_DRILL_KEY, data=None),
+                        ],
+                        className="mt-3",
+                    ),
                 ],
                 id=ids.COVERAGE_DRILL,
                 title="Who holds it",
@@ -155,15 +171,21 @@ def spof(store: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[dict[
     return components.frame_records(frame), components.column_defs(frame)
 
 
+DRILL_COLUMNS = ("full_name", "employee_id", "job_title", "department", "location")
+
+
 def drill(
     heat_click: dict[str, Any] | None,
     gap_click: dict[str, Any] | None,
     store: dict[str, Any] | None,
-) -> tuple[bool, Component, Any, Any, Any, Any]:
-    """Open the drill-down for the clicked cell or bar: holders and people missing the skill.
+) -> tuple[bool, Component, Any, Any, Any, Any, Any, bool]:
+    """Open the drill-down for the clicked cell or bar: the first holders and the first people
+    missing the skill (:data:`data.DRILL_ROWS` of each, by name), how many there are in all,
+    and the CSV button for everyone.
 
     Returns:
-        is_open, title, holders rows, holders columns, missing rows, missing columns.
+        is_open, title, holders rows, holders columns, missing rows, missing columns, the
+        open cell's key (for the CSV), and whether the CSV button is disabled.
     """
     click = heat_click if ctx.triggered_id == ids.COVERAGE_HEATMAP else gap_click
     key = clicked_key(click)
@@ -172,29 +194,31 @@ def drill(
     team_type, team, skill_id, skill_name = key
     db, scope, chosen = _context(store)
     try:
-        people = data.skill_people(db, scope, chosen, team_type, team, skill_id)
+        page = data.skill_people_page(db, scope, chosen, team_type, team, skill_id)
     except data.NotAllowed as exc:
-        return True, html.P(str(exc)), [], [], [], []
+        return True, html.P(str(exc)), [], [], [], [], None, True
     labels = data.team_labels(db)
     team_label = labels.get((team_type, team), team)
-    columns = ["full_name", "employee_id", "job_title", "department", "location"]
-    holders = (
-        people.filter(people["status"] == "holds").select(columns) if people.height else people
-    )
-    missing = (
-        people.filter(people["status"] == "missing").select(columns) if people.height else people
-    )
+    holders = page.holders.select(DRILL_COLUMNS)
+    missing = page.missing.select(DRILL_COLUMNS)
     info = data.snapshot_info(db)
     past = chosen.as_of is not None and chosen.as_of != info.as_of
     title = html.Div(
         [
             html.H5(f"{team_label} · {skill_name}"),
             html.P(
-                f"{holders.height} of {people.height} people whose role requires it hold it "
+                f"{page.holders_total} of {page.total} people whose role requires it hold it "
                 f"(as of {info.as_of}).",
                 className="text-muted small mb-0",
                 id="drill-summary",
             ),
+            html.P(
+                listed_note(page, holders.height, missing.height),
+                className="small mb-0",
+                id="drill-listed",
+            )
+            if holders.height < page.holders_total or missing.height < page.missing_total
+            else None,
             html.P("People lists exist for the snapshot date only.", className="small mb-0")
             if past
             else None,
@@ -207,7 +231,34 @@ def drill(
         components.column_defs(holders),
         components.frame_records(missing),
         components.column_defs(missing),
+        [team_type, team, skill_id, skill_name],
+        False,
     )
+
+
+def listed_note(page: data.SkillPeoplePage, holders_listed: int, missing_listed: int) -> str:
+    """What a cut list shows: 'Listed by name: the first 200 of 1606 holders and the first
+    200 of 8544 missing it; the CSV has everyone.'"""
+
+    def part(listed: int, total: int, who: str) -> str:
+        return f"the first {listed} of {total} {who}" if listed < total else f"all {total} {who}"
+
+    return (
+        f"Listed by name: {part(holders_listed, page.holders_total, 'holders')} and "
+        f"{part(missing_listed, page.missing_total, 'missing it')}; the CSV has everyone."
+    )
+
+
+def drill_csv(
+    n_clicks: int | None, key: list[str] | None, store: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Everyone of the open drill-down (both lists, whole) as a CSV download."""
+    if not n_clicks or not isinstance(key, list) or len(key) != 4:
+        raise PreventUpdate
+    team_type, team, skill_id, _ = (str(value) for value in key)
+    db, scope, chosen = _context(store)
+    text = data.skill_people_csv(db, scope, chosen, team_type, team, skill_id)
+    return {"content": text, "filename": "skill_people.csv", "type": "text/csv"}
 
 
 def clicked_key(click: dict[str, Any] | None) -> tuple[str, str, str, str] | None:
@@ -242,8 +293,17 @@ def register(app: dash.Dash) -> None:
         Output(ids.COVERAGE_HOLDERS, "columnDefs"),
         Output(ids.COVERAGE_MISSING, "rowData"),
         Output(ids.COVERAGE_MISSING, "columnDefs"),
+        Output(ids.COVERAGE_DRILL_KEY, "data"),
+        Output(ids.COVERAGE_DRILL_CSV, "disabled"),
         Input(ids.COVERAGE_HEATMAP, "clickData"),
         Input(ids.COVERAGE_GAPS, "clickData"),
         dash.State(ids.FILTERS_STORE, "data"),
         prevent_initial_call=True,
     )(components.guarded(drill))
+    app.callback(
+        Output(ids.COVERAGE_DRILL_DOWNLOAD, "data"),
+        Input(ids.COVERAGE_DRILL_CSV, "n_clicks"),
+        dash.State(ids.COVERAGE_DRILL_KEY, "data"),
+        dash.State(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
+    )(components.guarded(drill_csv))

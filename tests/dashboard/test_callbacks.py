@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import dash
+import polars as pl
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, filters, ids, shell
+from dashboard import components, data, filters, ids, shell
 from dashboard.app import create_app
 from dashboard.pages import coverage, overview, retention, roi
 from dashboard.pages import data as data_page
@@ -61,10 +62,44 @@ def test_coverage_drill_down_from_a_heatmap_click(app: dash.Dash) -> None:
     result = _triggered(
         f"{ids.COVERAGE_HEATMAP}.clickData", lambda: coverage.drill(click, None, STORE)
     )
-    is_open, _title, holders, _, missing, _ = result
+    is_open, title, holders, _, missing, _, key, csv_disabled = result
     assert is_open
-    assert sorted(r["employee_id"] for r in holders) == ["N1", "N2", "N3", "N4"]
-    assert sorted(r["employee_id"] for r in missing) == ["N5", "N6", "N7"]
+    assert [r["employee_id"] for r in holders] == ["N2", "N3", "N4", "N1"]  # by name
+    assert [r["employee_id"] for r in missing] == ["N5", "N6", "N7"]
+    assert key == ["department", "Engineering", "SK1", "Python"]
+    assert not csv_disabled
+    text = str(title.to_plotly_json())
+    assert "4 of 7 people whose role requires it hold it" in text
+    assert "Listed by name" not in text  # 7 people: nothing is cut
+
+
+def test_coverage_drill_down_of_a_hidden_cell_offers_no_csv(app: dash.Dash) -> None:
+    """Legal × SK3: 2 required people, fewer than k = 5."""
+    click = {"points": [{"customdata": ["department", "Legal", "SK3", "Contract law"]}]}
+    result = _triggered(
+        f"{ids.COVERAGE_HEATMAP}.clickData", lambda: coverage.drill(click, None, STORE)
+    )
+    assert result[0] and "fewer than 5" in str(result[1].to_plotly_json())
+    assert result[2:] == ([], [], [], [], None, True)
+
+
+def test_drill_down_note_says_how_much_of_each_list_is_shown() -> None:
+    """200 of 1606 holders listed, all 12 missing it."""
+    empty = pl.DataFrame()
+    page = data.SkillPeoplePage(empty, empty, holders_total=1606, missing_total=12)
+    assert coverage.listed_note(page, 200, 12) == (
+        "Listed by name: the first 200 of 1606 holders and all 12 missing it; the CSV has everyone."
+    )
+
+
+def test_drill_down_csv_download_has_everyone(app: dash.Dash) -> None:
+    """Engineering × SK1: the 7 people (4 holders, 3 missing) plus the header line."""
+    key = ["department", "Engineering", "SK1", "Python"]
+    download = coverage.drill_csv(1, key, STORE)
+    assert download["filename"] == "skill_people.csv"
+    assert len(download["content"].splitlines()) == 1 + 7
+    with pytest.raises(PreventUpdate):
+        coverage.drill_csv(1, None, STORE)  # no drill-down opened yet
 
 
 def test_heatmap_note_explains_missing_history(app: dash.Dash) -> None:

@@ -142,6 +142,68 @@ def test_drill_down_for_a_manager_org(db: Snapshot) -> None:
     assert people.height == 6
 
 
+def test_drill_down_page_lists_the_first_people_by_name_and_counts_everyone(
+    db: Snapshot,
+) -> None:
+    """Engineering × SK1 (Python), two per list. Holders by name: Ned 2 (N2), Ned 3 (N3),
+    Ned 4 (N4), Nia Eng (N1): the first two are N2 and N3, of 4. Missing it: Ned 5 (N5),
+    Ned 6 (N6), Ned 7 (N7): N5 and N6, of 3. 7 people in all, as in the heatmap cell."""
+    page = data.skill_people_page(
+        db, EVERYONE, Filters(), "department", "Engineering", "SK1", limit=2
+    )
+    assert page.holders.select("employee_id", "full_name").rows() == [
+        ("N2", "Ned 2"),
+        ("N3", "Ned 3"),
+    ]
+    assert page.missing["employee_id"].to_list() == ["N5", "N6"]
+    assert (page.holders_total, page.missing_total, page.total) == (4, 3, 7)
+    assert page.holders.columns == [
+        "employee_id",
+        "full_name",
+        "job_title",
+        "department",
+        "location",
+        "required_level",
+        "held_level",
+    ]
+
+
+def test_drill_down_page_below_its_limit_lists_everyone(db: Snapshot) -> None:
+    """S1's org × SK2: 6 people (S1..S6), 3 hold it (S2..S4); the default limit cuts nothing,
+    so the page holds exactly the full list."""
+    page = data.skill_people_page(db, EVERYONE, Filters(), "manager_org", "S1", "SK2")
+    everyone = data.skill_people(db, EVERYONE, Filters(), "manager_org", "S1", "SK2")
+    assert page.holders["employee_id"].to_list() == ["S2", "S3", "S4"]
+    assert page.missing["employee_id"].to_list() == ["S1", "S5", "S6"]  # Ada, Sam 5, Sam 6
+    assert page.total == everyone.height == 6
+
+
+def test_drill_down_page_keeps_the_checks_of_the_full_list(db: Snapshot) -> None:
+    """A viewer gets no people; Legal × SK3 has 2 required people (< 5): hidden; a scope of
+    Sales only may not open Engineering."""
+    with pytest.raises(data.NotAllowed):
+        data.skill_people_page(
+            db, data.Scope(person_level=False), Filters(), "department", "Sales", "SK2"
+        )
+    with pytest.raises(data.NotAllowed, match="fewer than 5"):
+        data.skill_people_page(db, EVERYONE, Filters(), "department", "Legal", "SK3")
+    with pytest.raises(data.NotAllowed, match="outside your scope"):
+        data.skill_people_page(
+            db, data.Scope(departments=("Sales",)), Filters(), "department", "Engineering", "SK1"
+        )
+
+
+def test_drill_down_csv_has_everyone(db: Snapshot) -> None:
+    """Engineering × SK1: the 4 holders, then the 3 missing it, by name; one header line."""
+    text = data.skill_people_csv(db, EVERYONE, Filters(), "department", "Engineering", "SK1")
+    lines = text.splitlines()
+    assert lines[0] == (
+        "employee_id,full_name,job_title,department,location,required_level,held_level,status"
+    )
+    assert [line.split(",")[0] for line in lines[1:]] == ["N2", "N3", "N4", "N1", "N5", "N6", "N7"]
+    assert [line.split(",")[-1] for line in lines[1:]] == ["holds"] * 4 + ["missing"] * 3
+
+
 def test_person_level_lists_refused_without_permission(db: Snapshot) -> None:
     viewer = data.Scope(person_level=False)
     with pytest.raises(data.NotAllowed):

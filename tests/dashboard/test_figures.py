@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 import pytest
 
@@ -172,3 +173,34 @@ def test_overview_report_copies_the_panels_into_one_page() -> None:
     fig = figures.overview_report([("Headcount", "15 people")], [panel, panel], "Report")
     assert len(fig.data) == 2
     assert "15 people" in fig.layout.title.text
+
+
+def test_set_layout_merges_into_what_the_layout_holds_like_update_layout() -> None:
+    """The x axis already orders its categories; setting its title (``xaxis_title``) and the
+    margin keeps that order, replaces only the margin's named sides and leaves the rest alone:
+    exactly what plotly's own update_layout gives, in a fifth of the time."""
+    props = {
+        "xaxis_title": "people",
+        "margin": {"l": 10, "t": 48},
+        "showlegend": False,
+        "paper_bgcolor": "white",  # a property whose name has an underscore
+    }
+
+    def base() -> go.Figure:
+        fig = go.Figure(go.Bar(x=["b", "a"], y=[1, 2]))
+        fig.update_xaxes(categoryorder="array", categoryarray=["a", "b"])
+        fig.update_layout(margin={"r": 30})
+        return fig
+
+    fig = figures.set_layout(base(), **props)
+    assert fig.layout.xaxis.categoryarray == ("a", "b")
+    assert fig.layout.xaxis.title.text == "people"
+    assert (fig.layout.margin.l, fig.layout.margin.r, fig.layout.margin.t) == (10, 30, 48)
+    assert fig.layout.paper_bgcolor == "white"
+    assert fig.to_plotly_json() == base().update_layout(**props).to_plotly_json()
+
+
+def test_figures_are_drawn_on_the_plotly_white_template() -> None:
+    fig = figures.empty_figure("nothing")
+    assert fig.layout.template.layout.plot_bgcolor == "white"
+    assert fig.layout.template == go.layout.Template(pio.templates["plotly_white"])

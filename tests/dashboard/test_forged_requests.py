@@ -48,6 +48,10 @@ STORES: list[Any] = [
     ["Engineering"],
     None,
     {},
+    # Also the drill-down's key store (the cell whose people the CSV lists): cells outside
+    # each manager's scope.
+    ["department", "Engineering", "SK1", "Python"],
+    ["manager_org", "S1", "SK2", "Negotiation"],
 ]
 SEARCHES: list[Any] = [
     "?department=Engineering&department=Legal",

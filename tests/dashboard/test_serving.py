@@ -9,8 +9,9 @@ from pathlib import Path
 import dash
 import duckdb
 import pytest
+from plotly.offline import get_plotlyjs_version
 
-from dashboard.app import create_app
+from dashboard.app import ASSETS, create_app
 from dashboard.caching import ONE_HOUR_S, ONE_YEAR_S
 from dashboard.health import health_report
 from dashboard.prod import DashboardServer, gunicorn_options
@@ -133,6 +134,22 @@ def test_unstamped_asset_is_cached_for_an_hour_then_revalidated(app: dash.Dash) 
     assert response.cache_control.max_age == ONE_HOUR_S
     assert not response.cache_control.immutable
     assert response.headers.get("ETag")
+
+
+def test_pages_load_the_vendored_plotly_bundle_not_the_full_one(app: dash.Dash) -> None:
+    """assets/20-plotly-bar-heatmap.min.js (plotly.js core with the bar and heatmap traces,
+    built by dashboard/vendor/plotly) is a plain script of every page, so window.Plotly
+    exists before any dcc.Graph mounts and dcc never fetches plotly.py's full plotly.min.js.
+    Same plotly.js version as plotly.py's (figures are built for it), licence beside it."""
+    html = app.server.test_client().get("/").get_data(as_text=True)
+    assert re.search(
+        r'<script src="/assets/20-plotly-bar-heatmap\.min\.js\?m=[^"]+"></script>', html
+    )
+    assert "plotly.min.js" not in html
+    header = (ASSETS / "20-plotly-bar-heatmap.min.js").read_text(encoding="utf-8")[:200]
+    version = get_plotlyjs_version()
+    assert f"plotly.js (skillboard: scatter, bar, heatmap - minified) v{version}" in header
+    assert "MIT License" in (ASSETS / "PLOTLY-LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_callback_answers_and_layout_are_not_given_a_max_age(app: dash.Dash) -> None:

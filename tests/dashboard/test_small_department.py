@@ -175,6 +175,8 @@ def test_drill_down_and_single_points_of_failure_list_nobody_of_the_tiny_unit(
     for skill in cells["skill_id"].to_list():
         with pytest.raises(data.NotAllowed):
             data.skill_people(tiny_db, data.Scope(), Filters(), "department", TINY, skill)
+        with pytest.raises(data.NotAllowed):
+            data.skill_people_page(tiny_db, data.Scope(), Filters(), "department", TINY, skill)
     spof = data.single_points_of_failure(tiny_db, data.Scope(), Filters())
     assert TINY not in spof["team"].to_list()
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import polars as pl
 import pytest
+from plotly.offline import get_plotlyjs_version
 
 from dashboard import data, whatif
 from dashboard.filters import Filters
@@ -130,6 +131,17 @@ def test_overview_headcount_follows_the_department_filter(
     )
 
 
+def test_charts_are_drawn_by_the_vendored_plotly_bundle(server: Any, page: Any) -> None:
+    """dcc.Graph uses the window.Plotly the page's assets defined: plotly.py's full bundle
+    (plotly.min.js, three times the size) is never fetched."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_page(page, server.url + "/retention", "retention-km")
+    assert any("/assets/20-plotly-bar-heatmap.min.js" in url for url in fetched)
+    assert not any("plotly.min.js" in url for url in fetched), fetched
+    assert page.evaluate("window.Plotly.version") == get_plotlyjs_version()
+
+
 def test_copied_link_reproduces_a_filtered_view(server: Any, page: Any, db: Any) -> None:
     link = server.url + "/?location=" + data.filter_options(db, EVERYONE)["location"][0].value
     open_page(page, link, "overview-headcount")
@@ -166,8 +178,21 @@ def test_coverage_heatmap_filter_drill_down_and_csv(
     summary = page.inner_text("#drill-summary")
     assert summary.startswith(f"{holders} of {holders + missing} people")
     for grid, status in (("coverage-holders", "holds"), ("coverage-missing", "missing")):
-        expected_ids = sorted(people.filter(pl.col("status") == status)["employee_id"])
+        # the panel lists the first DRILL_ROWS of each status by name; the CSV has everyone
+        listed = (
+            people.filter(pl.col("status") == status)
+            .sort("full_name", "employee_id")
+            .head(data.DRILL_ROWS)
+        )
+        expected_ids = sorted(listed["employee_id"])
         assert grid_ids(page, grid, len(expected_ids)) == expected_ids
+    with page.expect_download() as info:
+        page.click("#coverage-drill-csv")
+    target = tmp_path / "skill_people.csv"
+    info.value.save_as(target)
+    assert target.read_text(encoding="utf-8") == data.skill_people_csv(
+        db, EVERYONE, Filters(), team_type, team, skill_id
+    )
     page.keyboard.press("Escape")
 
     csv = download_csv(page, "coverage-gaps", tmp_path)
