@@ -458,3 +458,24 @@ def _assert_rejected_or_counted(path: Path) -> None:
     assert all(q.reason for q in result.quarantine)
     awards = result.tables.get("raw_badge_awards")
     assert (awards.height if awards is not None else 0) == result.loaded
+
+
+def test_inline_context_object_beside_the_urls_is_accepted(tmp_path: Path) -> None:
+    """Real credentials often list an inline context object after the URLs. In a file, in an
+    NDJSON export (three lines, the bulk path's input) and alone without the W3C URL:
+    the first two load every credential (1, then 3 of 3); a context holding only an object
+    is quarantined for lacking the W3C context, not rejected with a crash."""
+    inline = {"@vocab": "https://acme.example/vocab#"}
+    contexts = [*_credential()["@context"], inline]
+    one = _load(_write(tmp_path, "c.json", orjson.dumps(_credential(**{"@context": contexts}))))
+    assert (one.rows_read, one.loaded, len(one.quarantine)) == (1, 1, 0)
+
+    lines = b"\n".join(
+        orjson.dumps(_credential(id=f"urn:uuid:{n}", **{"@context": contexts})) for n in range(3)
+    )
+    many = _load(_write(tmp_path, "c.ndjson", lines + b"\n"))
+    assert (many.rows_read, many.loaded, len(many.quarantine)) == (3, 3, 0)
+
+    alone = _load(_write(tmp_path, "d.json", orjson.dumps(_credential(**{"@context": inline}))))
+    assert (alone.rows_read, alone.loaded, len(alone.quarantine)) == (1, 0, 1)
+    assert "@context lacks the W3C credentials context" in alone.quarantine[0].reason
