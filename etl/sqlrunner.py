@@ -10,17 +10,21 @@ Dependencies are found by looking for other models' names after ``from`` / ``joi
 text, so no templating engine or ``ref()`` macro is needed.
 
 A model whose file holds the line ``-- materialize: temp`` is an intermediate step: it is built
-as a temporary table, which later models read like any other but which is not written into the
-snapshot file. At 5 million awards the staging copies and the person-time intervals are most of
-the bytes a build would otherwise write and compress, and nothing outside the build reads them
-(the dashboard's queries and the public tables of SPEC §4 never do). Values reach SQL as DuckDB
-variables (``getvariable('as_of')``), set through parameters, never by string formatting.
+in an in-memory database attached for the build, which later models read like any other but
+which is not written into the snapshot file. At 5 million awards the staging copies and the
+person-time intervals are most of the bytes a build would otherwise write and compress, and
+nothing outside the build reads them (the dashboard's queries and the public tables of SPEC §4
+never do). Values reach SQL as DuckDB variables (``getvariable('as_of')``), set through
+parameters, never by string formatting.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -29,6 +33,8 @@ from typing import Any
 import duckdb
 
 MODEL_DIRS = ("staging", "marts")
+INTERMEDIATE = "intermediate"
+"""The in-memory database that holds the temporary models during a build."""
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _REFERENCE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _TEMPORARY = re.compile(r"^--\s*materialize:\s*temp\s*$", re.MULTILINE)
@@ -45,7 +51,7 @@ class Model:
     run: Callable[[duckdb.DuckDBPyConnection], None] | None = None
     """For Python models: builds the table ``name`` on the connection."""
     temporary: bool = False
-    """Built as a temporary table: read by later models, not kept in the snapshot."""
+    """An intermediate step: read by later models, not kept in the snapshot."""
 
 
 @dataclass
@@ -124,41 +130,118 @@ def run_models(
     models: Mapping[str, Model],
     *,
     on_model: Callable[[str, int, int], None] | None = None,
+    variables: Mapping[str, Any] | None = None,
+    workers: int = 1,
 ) -> BuildReport:
-    """Materialise every model as a table, in dependency order.
+    """Materialise every model as a table, each once the models it reads are built.
+
+    Up to ``workers`` models are built at once, each through its own cursor on ``con``.
+    Temporary models go to an in-memory database attached as ``intermediate`` (a temp table
+    would be visible to one cursor only) and are dropped as soon as no model left to build
+    reads them: at 5 million awards the staging copies alone outgrow the build's memory limit,
+    and every block kept past its last reader is one that later models spill to disk.
 
     Args:
         con: connection to the (temporary) snapshot, with the store attached as ``store``.
         models: from :func:`discover`.
-        on_model: progress callback (name, index, total).
+        on_model: progress callback (name, index, total), called as each model starts.
+        variables: DuckDB variables the models read (see :func:`set_variables`).
+        workers: how many models may be built at the same time.
 
     Returns:
-        The order and per-model timings.
+        The order in which models were finished and the seconds each took.
 
     Raises:
         ModelError: naming the model whose SQL failed.
     """
-    import time
+    order = build_order(models)
+    readers = _readers(models, order)
+    queue = _by_longest_chain(order, readers)
+    con.execute(f"attach if not exists ':memory:' as {INTERMEDIATE}")
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    local = threading.local()
+    lock = threading.Lock()
+
+    def build(name: str) -> float:
+        own: duckdb.DuckDBPyConnection | None = getattr(local, "cursor", None)
+        if own is None:
+            own = con.cursor()
+            # Models name what they read without a catalog; this finds the intermediates too.
+            own.execute(f"set search_path = 'main,{INTERMEDIATE}.main'")
+            set_variables(own, variables or {})
+            local.cursor = own
+            with lock:
+                cursors.append(own)
+        started = time.perf_counter()
+        _build(own, models[name])
+        return time.perf_counter() - started
 
     report = BuildReport()
-    order = build_order(models)
-    for index, name in enumerate(order, start=1):
-        model = models[name]
-        if on_model is not None:
-            on_model(name, index, len(order))
-        started = time.perf_counter()
-        try:
-            if model.run is not None:
-                model.run(con)
-            else:
-                assert model.sql is not None
-                body = model.sql.strip().rstrip(";")
-                kind = "temp table" if model.temporary else "table"
-                # The table name comes from a file name in our own sql/ folder, not from input.
-                con.execute(f"create or replace {kind} {name} as {body}")
-        except duckdb.Error as exc:
-            where = model.path or f"python model {name}"
-            raise ModelError(f"model {name} ({where}) failed: {exc}") from exc
-        report.order.append(name)
-        report.seconds[name] = time.perf_counter() - started
+    built: set[str] = set()
+    running: dict[Future[float], str] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="model") as pool:
+            try:
+                while len(built) < len(order):
+                    started = built | set(running.values())
+                    ready = [n for n in queue if n not in started and models[n].depends_on <= built]
+                    for name in ready[: workers - len(running)]:
+                        if on_model is not None:
+                            on_model(name, len(started) + 1, len(order))
+                        running[pool.submit(build, name)] = name
+                        started.add(name)
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        name = running.pop(future)
+                        report.seconds[name] = future.result()
+                        report.order.append(name)
+                        built.add(name)
+                        for read in models[name].depends_on | {name}:
+                            if models[read].temporary and readers[read] <= built:
+                                con.execute(f"drop table {INTERMEDIATE}.{read}")
+            except BaseException:
+                # Stop the models still running; leaving the pool waits for their threads.
+                for other in cursors:
+                    other.interrupt()
+                raise
+    finally:
+        for own in cursors:
+            own.close()
+    con.execute(f"detach database {INTERMEDIATE}")
     return report
+
+
+def _readers(models: Mapping[str, Model], order: list[str]) -> dict[str, set[str]]:
+    """Model name -> the models that read it."""
+    readers: dict[str, set[str]] = {name: set() for name in order}
+    for name in order:
+        for read in models[name].depends_on:
+            readers[read].add(name)
+    return readers
+
+
+def _by_longest_chain(order: list[str], readers: Mapping[str, set[str]]) -> list[str]:
+    """The models, those with the longest chain of readers after them first.
+
+    Of the models ready to start, these go first: the build ends when its longest chain does.
+    """
+    chain: dict[str, int] = {}
+    for name in reversed(order):
+        chain[name] = 1 + max((chain[r] for r in readers[name]), default=0)
+    return sorted(order, key=lambda name: -chain[name])
+
+
+def _build(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """Materialise one model on ``con``."""
+    try:
+        if model.run is not None:
+            model.run(con)
+            return
+        assert model.sql is not None
+        body = model.sql.strip().rstrip(";")
+        table = f"{INTERMEDIATE}.{model.name}" if model.temporary else model.name
+        # The table name comes from a file name in our own sql/ folder, not from input.
+        con.execute(f"create or replace table {table} as {body}")
+    except duckdb.Error as exc:
+        where = model.path or f"python model {model.name}"
+        raise ModelError(f"model {model.name} ({where}) failed: {exc}") from exc

@@ -12,8 +12,9 @@ and a leaving is an event at stop. People enter when they are first at risk in t
 Time is counted in whole months since the window start (month m = days // 30.4375; a piece
 covers the months from the one it starts in to the one holding its last day, like the
 Kaplan-Meier curve). With monthly time, identical rows collapse into a few thousand weighted
-rows and there are about 24 distinct event times. The partial likelihood (Breslow ties) is then
-maximised by Newton-Raphson in numpy in well under a second at 50,000 employees. lifelines
+rows (counted in DuckDB, so the segments never reach pandas) and there are about 24 distinct
+event times. The partial likelihood (Breslow ties) is then maximised by Newton-Raphson in numpy
+in well under a second at 50,000 employees. lifelines
 needs minutes at that size. ``tests/sql/test_stats.py`` checks the fit against lifelines'
 ``CoxPHFitter`` on data without ties.
 
@@ -39,18 +40,43 @@ MAX_LOG_HAZARD_RATIO = 15.0
 
 FloatArray = npt.NDArray[np.float64]
 
-_SEGMENTS_SQL = """
+_PIECES_SQL = """
+    with segments as (
+        select
+            s.team as department,
+            s.tenure_band,
+            s.exposed,
+            s.is_leave,
+            -- (start, stop] in whole months since the window start: the month before the one
+            -- the piece starts in, and the month holding its last day.
+            floor(cast(s.seg_from - p.window_start as integer) / ?) - 1 as start,
+            floor((cast(s.seg_to - p.window_start as integer) - 1) / ?) as stop
+        from retention_segments as s
+        cross join stg_params as p
+        where s.team_type = 'department'
+    )
     select
-        s.employee_id,
+        g.department,
+        g.tenure_band,
+        g.exposed,
+        g.is_leave,
+        g.start,
+        g.stop,
+        count(*) as weight
+    from segments as g
+    group by g.department, g.tenure_band, g.exposed, g.is_leave, g.start, g.stop
+"""
+"""Department segments as monthly pieces, identical ones counted once with their number: a
+few thousand rows instead of one per segment, so pandas never touches the segments."""
+
+_PEOPLE_SQL = """
+    select
+        grouping(s.team) = 1 as is_all,
         s.team as department,
-        s.tenure_band,
-        s.exposed,
-        cast(s.seg_from - p.window_start as integer) as start_day,
-        cast(s.seg_to - p.window_start as integer) as stop_day,
-        s.is_leave
+        count(distinct s.employee_id) as people
     from retention_segments as s
-    cross join stg_params as p
     where s.team_type = 'department'
+    group by grouping sets ((s.team), ())
 """
 
 
@@ -146,37 +172,39 @@ def fit_cox_counting(
     raise CoxFitError(f"no convergence in {MAX_ITERATIONS} iterations")
 
 
-def fit_cox(segments: pd.DataFrame, team_type: str, team: str) -> CoxResult:
+def fit_cox(pieces: pd.DataFrame, team_type: str, team: str, people: int) -> CoxResult:
     """Fit the exposure hazard ratio for one group of department segments.
 
     Args:
-        segments: columns employee_id, department, tenure_band, exposed, start_day, stop_day,
-            is_leave (days since the window start).
+        pieces: columns department, tenure_band, exposed, is_leave, start, stop (months since
+            the window start, as in ``_PIECES_SQL``) and weight (how many segments the row
+            stands for).
         team_type: ``all`` or ``department``.
         team: the group's name.
+        people: how many people the group's segments belong to.
 
     Returns:
         The hazard ratio of leaving in badged vs not-badged time with its 95% interval, or
         nulls and the reason why the model could not be fitted.
     """
-    people = int(segments["employee_id"].nunique()) if len(segments) else 0
-    events = int(segments["is_leave"].sum()) if len(segments) else 0
+    leaves = pieces["weight"].where(pieces["is_leave"], 0)
+    events = int(leaves.sum()) if len(pieces) else 0
 
     def without(reason: str) -> CoxResult:
         return CoxResult(team_type, team, None, None, None, None, people, events, reason)
 
-    if len(segments) == 0:
+    if len(pieces) == 0:
         return without("no person-time in the window")
-    by_state = segments.groupby("exposed")["is_leave"].sum()
+    by_state = leaves.groupby(pieces["exposed"]).sum()
     for state, label in ((True, "badged"), (False, "not-badged")):
         if int(by_state.get(state, 0)) == 0:
             return without(f"no leavers in {label} time")
     # A department or tenure band without a single leaver has a coefficient of minus infinity;
     # its limit is the same fit without its rows, so they are left out (with no events lost).
     for column in ("department", "tenure_band"):
-        leavers = segments.groupby(column)["is_leave"].transform("sum")
-        segments = segments[leavers > 0]
-    rows, names = _design(segments.reset_index(drop=True))
+        leavers = pieces["weight"].where(pieces["is_leave"], 0).groupby(pieces[column])
+        pieces = pieces[leavers.transform("sum") > 0]
+    rows, names = _design(pieces.reset_index(drop=True))
     try:
         fit = fit_cox_counting(
             rows["start"].to_numpy(np.float64),
@@ -204,39 +232,46 @@ def fit_cox(segments: pd.DataFrame, team_type: str, team: str) -> CoxResult:
     )
 
 
-def _design(segments: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _design(pieces: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Monthly (start, stop] rows with 0/1 covariates, identical rows collapsed with weights."""
-    entry = np.floor(segments["start_day"].to_numpy() / DAYS_PER_MONTH)
-    last = np.floor((segments["stop_day"].to_numpy() - 1) / DAYS_PER_MONTH)
     design = pd.DataFrame(
         {
-            "start": entry - 1,
-            "stop": last,
-            "event": segments["is_leave"].astype(float).to_numpy(),
-            "exposed": segments["exposed"].astype(float).to_numpy(),
+            "start": pieces["start"].to_numpy(np.float64),
+            "stop": pieces["stop"].to_numpy(np.float64),
+            "event": pieces["is_leave"].astype(float).to_numpy(),
+            "exposed": pieces["exposed"].astype(float).to_numpy(),
+            "weight": pieces["weight"].to_numpy(),
         }
     )
     for column in ("department", "tenure_band"):
-        dummies = pd.get_dummies(segments[column], prefix=column, drop_first=True, dtype=float)
+        dummies = pd.get_dummies(pieces[column], prefix=column, drop_first=True, dtype=float)
         design = pd.concat([design, dummies.reset_index(drop=True)], axis=1)
-    names = [c for c in design.columns if c not in ("start", "stop", "event")]
+    names = [c for c in design.columns if c not in ("start", "stop", "event", "weight")]
     # Covariates that never vary in the group (one department) carry no information.
     names = [c for c in names if c == "exposed" or design[c].nunique() > 1]
-    collapsed = (
-        design.groupby(["start", "stop", "event", *names], as_index=False)
-        .size()
-        .rename(columns={"size": "weight"})
-    )
+    # Pieces of different departments or bands become identical once those columns are dropped.
+    collapsed = design.groupby(["start", "stop", "event", *names], as_index=False)["weight"].sum()
     return collapsed, names
 
 
 def build_retention_cox(con: duckdb.DuckDBPyConnection) -> None:
     """Fit the Cox model for all employees and for each department into ``retention_cox``."""
-    segments = con.execute(_SEGMENTS_SQL).df()
-    results = [fit_cox(segments, "all", "all")]
-    if len(segments):
-        for department, group in segments.groupby("department", sort=True):
-            results.append(fit_cox(group.reset_index(drop=True), "department", str(department)))
+    pieces = con.execute(_PIECES_SQL, [DAYS_PER_MONTH, DAYS_PER_MONTH]).df()
+    people_of = {
+        None if is_all else department: int(people)
+        for is_all, department, people in con.execute(_PEOPLE_SQL).fetchall()
+    }
+    results = [fit_cox(pieces, "all", "all", people_of.get(None, 0))]
+    if len(pieces):
+        for department, group in pieces.groupby("department", sort=True):
+            results.append(
+                fit_cox(
+                    group.reset_index(drop=True),
+                    "department",
+                    str(department),
+                    people_of.get(department, 0),
+                )
+            )
     con.execute(
         f"create or replace table {COX_TABLE} ("
         "team_type varchar, team varchar, hazard_ratio double, hazard_ratio_low double, "

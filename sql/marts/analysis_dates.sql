@@ -6,7 +6,7 @@ with params as (
 ),
 
 bounds as (
-    select min(r.snapshot_date) as first_snapshot from stg_roster as r
+    select min(d.snapshot_date) as first_snapshot from stg_snapshot_dates as d
 ),
 
 month_ends as (

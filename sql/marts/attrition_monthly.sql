@@ -11,7 +11,7 @@ with params as (
 ),
 
 bounds as (
-    select min(r.snapshot_date) as first_snapshot from stg_roster as r
+    select min(d.snapshot_date) as first_snapshot from stg_snapshot_dates as d
 ),
 
 months as (
@@ -45,6 +45,16 @@ events as (
     where t.valid_to is not null
 ),
 
+daily as (
+    -- Netted per team and day first: a million interval ends fall on a few hundred thousand
+    -- distinct (team, day) pairs, so the month bucketing below reads far fewer rows.
+    select e.team_type, e.team, e.day, sum(e.delta) as delta
+    from events as e
+    cross join params
+    where e.day <= params.as_of
+    group by e.team_type, e.team, e.day
+),
+
 bucketed as (
     -- Active on day d = sum of the deltas dated <= d. An event on day x counts from the first
     -- month whose first day is >= x (start counts) and from x's own month (end counts, whose
@@ -57,10 +67,8 @@ bucketed as (
         ) as start_month,
         greatest(cast(date_trunc('month', e.day) as date), first_month.month) as end_month,
         e.delta
-    from events as e
+    from daily as e
     cross join first_month
-    cross join params
-    where e.day <= params.as_of
 ),
 
 start_changes as (

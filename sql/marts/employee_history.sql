@@ -5,26 +5,24 @@
 -- "as of" questions before the first export still see the person. The last version ends at
 -- the termination date: the one the roster reports, else -- for someone who vanished from the
 -- roster -- the date of the first snapshot that no longer lists them ("absent from roster").
-with rows as (
-    select * from stg_roster
-),
-
-snapshot_dates as (
+--
+-- The ordering work (windows) runs on narrow columns only, and the wide attributes are joined
+-- on at the end: a window sorts every column it carries, and at 500,000 employees the wide
+-- rows did not fit the build's memory.
+with snapshot_dates as (
     select
         d.snapshot_date,
         lead(d.snapshot_date) over (order by d.snapshot_date) as next_snapshot
-    from (select distinct r.snapshot_date from rows as r) as d
+    from stg_snapshot_dates as d
 ),
 
 keyed as (
-    -- Versions are numbered on three narrow columns and joined back to the rows: the two
-    -- windows below would otherwise sort every roster row with all its columns.
     select
         r.employee_id,
         r.snapshot_date,
         hash(r.department, r.team, r.manager_id, r.job_title, r.job_family, r.location,
              r.cost_center) as attributes_key
-    from rows as r
+    from stg_roster as r
 ),
 
 flagged as (
@@ -40,6 +38,7 @@ flagged as (
 ),
 
 version_of_row as (
+    -- stg_roster holds one row per (snapshot_date, employee_id).
     select
         f.employee_id,
         f.snapshot_date,
@@ -50,34 +49,21 @@ version_of_row as (
     from flagged as f
 ),
 
-numbered as (
-    -- stg_roster holds one row per (snapshot_date, employee_id).
-    select
-        r.*,
-        s.next_snapshot,
-        v.version
-    from rows as r
-    inner join snapshot_dates as s on s.snapshot_date = r.snapshot_date
-    inner join version_of_row as v
-        on v.employee_id = r.employee_id
-        and v.snapshot_date = r.snapshot_date
-),
-
 people as (
     select
-        n.employee_id,
-        arg_max(n.hire_date, n.snapshot_date) as hire_date,
-        arg_max(n.termination_date, n.snapshot_date)
-            filter (where n.termination_date is not null) as reported_termination,
-        arg_max(n.termination_reason, n.snapshot_date)
-            filter (where n.termination_date is not null) as reported_reason,
-        arg_max(n.termination_voluntary, n.snapshot_date)
-            filter (where n.termination_date is not null) as reported_voluntary,
-        arg_max(n.regrettable, n.snapshot_date)
-            filter (where n.termination_date is not null) as reported_regrettable,
-        max(n.snapshot_date) as last_seen
-    from numbered as n
-    group by n.employee_id
+        r.employee_id,
+        arg_max(r.hire_date, r.snapshot_date) as hire_date,
+        arg_max(r.termination_date, r.snapshot_date)
+            filter (where r.termination_date is not null) as reported_termination,
+        arg_max(r.termination_reason, r.snapshot_date)
+            filter (where r.termination_date is not null) as reported_reason,
+        arg_max(r.termination_voluntary, r.snapshot_date)
+            filter (where r.termination_date is not null) as reported_voluntary,
+        arg_max(r.regrettable, r.snapshot_date)
+            filter (where r.termination_date is not null) as reported_regrettable,
+        max(r.snapshot_date) as last_seen
+    from stg_roster as r
+    group by r.employee_id
 ),
 
 absences as (
@@ -107,43 +93,31 @@ leaving as (
     inner join absences as a on a.employee_id = p.employee_id
 ),
 
-versions as (
+version_dates as (
     select
-        n.employee_id,
-        n.version,
-        min(n.snapshot_date) as first_seen,
-        max(n.snapshot_date) as last_seen,
-        arg_max(n.full_name, n.snapshot_date) as full_name,
-        arg_max(n.email, n.snapshot_date) as email,
-        any_value(n.department) as department,
-        any_value(n.team) as team,
-        any_value(n.manager_id) as manager_id,
-        any_value(n.job_title) as job_title,
-        any_value(n.job_family) as job_family,
-        any_value(n.location) as location,
-        any_value(n.cost_center) as cost_center,
-        arg_max(n.annual_salary, n.snapshot_date) as annual_salary,
-        arg_max(n.performance_rating, n.snapshot_date) as performance_rating
-    from numbered as n
-    group by n.employee_id, n.version
+        v.employee_id,
+        v.version,
+        min(v.snapshot_date) as first_seen,
+        max(v.snapshot_date) as last_seen
+    from version_of_row as v
+    group by v.employee_id, v.version
 ),
 
 dated as (
     select
-        v.*,
-        l.hire_date,
-        l.termination_date,
-        l.termination_reason,
-        l.termination_voluntary,
-        l.regrettable,
+        v.employee_id,
+        v.version,
+        v.first_seen,
+        v.last_seen,
         -- A leaver listed once more after leaving may show changed attributes; a change cannot
         -- start after the person left, so it is clamped to the leaving date (and then has no
         -- length, see `spans`).
         case
             when v.version = 1 then least(l.hire_date, v.first_seen)
             else least(v.first_seen, coalesce(l.termination_date, v.first_seen))
-        end as valid_from
-    from versions as v
+        end as valid_from,
+        l.termination_date
+    from version_dates as v
     inner join leaving as l on l.employee_id = v.employee_id
 ),
 
@@ -159,38 +133,70 @@ spans as (
 
 kept as (
     -- Versions with no length are dropped, but every person keeps their first version.
-    select s.*
+    select
+        s.employee_id,
+        s.version,
+        s.first_seen,
+        s.last_seen,
+        s.valid_from,
+        s.valid_to,
+        lead(s.valid_from) over (partition by s.employee_id order by s.version) is null
+            as is_current
     from spans as s
     where s.version = 1 or s.valid_to is null or s.valid_to > s.valid_from
 ),
 
+attributes as (
+    -- Tracked attributes are equal within a version; the others are the latest stated value.
+    select
+        r.employee_id,
+        v.version,
+        arg_max(r.full_name, r.snapshot_date) as full_name,
+        arg_max(r.email, r.snapshot_date) as email,
+        any_value(r.department) as department,
+        any_value(r.team) as team,
+        any_value(r.manager_id) as manager_id,
+        any_value(r.job_title) as job_title,
+        any_value(r.job_family) as job_family,
+        any_value(r.location) as location,
+        any_value(r.cost_center) as cost_center,
+        arg_max(r.annual_salary, r.snapshot_date) as annual_salary,
+        arg_max(r.performance_rating, r.snapshot_date) as performance_rating
+    from stg_roster as r
+    inner join version_of_row as v
+        on v.employee_id = r.employee_id
+        and v.snapshot_date = r.snapshot_date
+    group by r.employee_id, v.version
+),
+
 final as (
     select
-        d.employee_id,
-        d.valid_from,
-        d.valid_to,
-        d.version,
-        d.full_name,
-        d.email,
-        d.department,
-        d.team,
-        d.manager_id,
-        d.job_title,
-        d.job_family,
-        d.location,
-        d.annual_salary,
-        d.performance_rating,
-        d.cost_center,
-        d.hire_date,
-        d.termination_date,
-        d.termination_reason,
-        d.termination_voluntary,
-        d.regrettable,
-        d.first_seen,
-        d.last_seen,
-        lead(d.valid_from) over (partition by d.employee_id order by d.version) is null
-            as is_current
-    from kept as d
+        k.employee_id,
+        k.valid_from,
+        k.valid_to,
+        k.version,
+        a.full_name,
+        a.email,
+        a.department,
+        a.team,
+        a.manager_id,
+        a.job_title,
+        a.job_family,
+        a.location,
+        a.annual_salary,
+        a.performance_rating,
+        a.cost_center,
+        l.hire_date,
+        l.termination_date,
+        l.termination_reason,
+        l.termination_voluntary,
+        l.regrettable,
+        k.first_seen,
+        k.last_seen,
+        k.is_current
+    from kept as k
+    inner join attributes as a on a.employee_id = k.employee_id and a.version = k.version
+    inner join leaving as l on l.employee_id = k.employee_id
 )
 
 select * from final

@@ -7,34 +7,31 @@ with params as (
 ),
 
 holdings as (
-    select h.*
+    select
+        h.*,
+        h.valid_from <= params.as_of
+            and coalesce(h.valid_to, date '9999-12-31') > params.as_of as valid_now
     from holding_intervals as h
-),
-
-held_now as (
-    select
-        h.employee_id,
-        h.skill_id,
-        max(h.level) as level,
-        max(h.effective_level) as effective_level,
-        -- The holding lasts as long as its longest-lasting award; any open award keeps it open.
-        case when count(*) filter (where h.valid_to is null) > 0 then null else max(h.valid_to) end
-            as expires_on,
-        count(*) as valid_awards
-    from holdings as h
     cross join params
-    where h.valid_from <= params.as_of
-      and coalesce(h.valid_to, date '9999-12-31') > params.as_of
-    group by h.employee_id, h.skill_id
 ),
 
-first_held as (
+held as (
+    -- One pass over the holdings: what is valid on the as-of date, and when it was first held.
     select
         h.employee_id,
         h.skill_id,
-        min(h.valid_from) as first_valid_on
+        max(h.level) filter (where h.valid_now) as level,
+        max(h.effective_level) filter (where h.valid_now) as effective_level,
+        min(h.valid_from) as first_valid_on,
+        -- The holding lasts as long as its longest-lasting award; any open award keeps it open.
+        case
+            when count(*) filter (where h.valid_now and h.valid_to is null) > 0 then null
+            else max(h.valid_to) filter (where h.valid_now)
+        end as expires_on,
+        count(*) filter (where h.valid_now) as valid_awards
     from holdings as h
     group by h.employee_id, h.skill_id
+    having count(*) filter (where h.valid_now) > 0
 ),
 
 final as (
@@ -43,13 +40,12 @@ final as (
         n.skill_id,
         n.level,
         n.effective_level,
-        f.first_valid_on,
+        n.first_valid_on,
         n.expires_on,
         n.valid_awards,
         coalesce(e.active, false) as active,
         params.as_of
-    from held_now as n
-    inner join first_held as f on f.employee_id = n.employee_id and f.skill_id = n.skill_id
+    from held as n
     left join employees as e on e.employee_id = n.employee_id
     cross join params
 )

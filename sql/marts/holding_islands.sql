@@ -23,35 +23,38 @@ held as (
 ordered as (
     select
         h.*,
-        max(h.valid_to) over (
-            partition by h.employee_id, h.skill_id, h.level
-            order by h.valid_from, h.valid_to
-            rows between unbounded preceding and 1 preceding
-        ) as reach_before
+        max(h.valid_to) over (w rows between unbounded preceding and 1 preceding) as reach_before,
+        max(h.valid_to) over (w rows between unbounded preceding and unbounded following)
+            as reach_all
     from held as h
+    window w as (
+        partition by h.employee_id, h.skill_id, h.level order by h.valid_from, h.valid_to
+    )
 ),
 
-numbered as (
-    select
-        o.*,
-        sum(case when o.reach_before is null or o.valid_from > o.reach_before then 1 else 0 end)
-            over (
-                partition by o.employee_id, o.skill_id, o.level
-                order by o.valid_from, o.valid_to
-                rows between unbounded preceding and current row
-            ) as island
+starts as (
+    -- An island starts where an interval begins after everything before it has ended.
+    select o.*
     from ordered as o
+    where o.reach_before is null or o.valid_from > o.reach_before
 ),
 
 final as (
+    -- An island ends where the intervals before the next island's start reach (that reach is
+    -- all its own: the islands before it ended before it began), the last one at the overall
+    -- reach. Sorting the starts alone, not every interval, is what makes this one window cheap.
     select
-        n.employee_id,
-        n.skill_id,
-        n.level,
-        min(n.valid_from) as valid_from,
-        max(n.valid_to) as valid_to
-    from numbered as n
-    group by n.employee_id, n.skill_id, n.level, n.island
+        s.employee_id,
+        s.skill_id,
+        s.level,
+        s.valid_from,
+        coalesce(
+            lead(s.reach_before) over (
+                partition by s.employee_id, s.skill_id, s.level order by s.valid_from
+            ),
+            s.reach_all
+        ) as valid_to
+    from starts as s
 )
 
 select * from final

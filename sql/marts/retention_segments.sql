@@ -31,12 +31,26 @@ people as (
     left join first_badges as f on f.employee_id = e.employee_id
 ),
 
+numbered as (
+    -- Intervals are numbered before the people's columns are joined on: the window sorts the
+    -- interval's own five columns, not the whole joined row.
+    select
+        t.employee_id,
+        t.team_type,
+        t.team,
+        t.valid_from,
+        t.valid_to,
+        row_number() over (order by t.employee_id, t.team_type, t.team, t.valid_from) as interval_id
+    from team_intervals as t
+    where t.employee_id in (select p.employee_id from people as p)
+),
+
 clipped as (
     select
         t.employee_id,
         t.team_type,
         t.team,
-        row_number() over (order by t.employee_id, t.team_type, t.team, t.valid_from) as interval_id,
+        t.interval_id,
         greatest(t.valid_from, p.hire_date, params.window_start) as seg_from,
         least(
             coalesce(t.valid_to, date '9999-12-31'),
@@ -54,7 +68,7 @@ clipped as (
         p.termination_date,
         p.termination_voluntary,
         p.regrettable
-    from team_intervals as t
+    from numbered as t
     inner join people as p on p.employee_id = t.employee_id
     cross join params
 ),
@@ -71,33 +85,46 @@ bands as (
     ) as b(tenure_band, from_months, to_months)
 ),
 
+person_bands as (
+    -- Each person's tenure bands as dates, worked out once per person, not once per segment.
+    select
+        p.employee_id,
+        b.tenure_band,
+        cast(p.hire_date + to_months(b.from_months) as date) as band_start,
+        cast(p.hire_date + to_months(b.to_months) as date) as band_end
+    from people as p
+    cross join bands as b
+),
+
 banded as (
     select
         k.*,
-        b.tenure_band,
-        greatest(k.seg_from, cast(k.hire_date + to_months(b.from_months) as date)) as band_from,
-        least(k.seg_to, cast(k.hire_date + to_months(b.to_months) as date)) as band_to
+        pb.tenure_band,
+        greatest(k.seg_from, pb.band_start) as band_from,
+        least(k.seg_to, pb.band_end) as band_to
     from kept as k
-    inner join bands as b
-        on cast(k.hire_date + to_months(b.from_months) as date) < k.seg_to
-        and cast(k.hire_date + to_months(b.to_months) as date) > k.seg_from
+    inner join person_bands as pb
+        on pb.employee_id = k.employee_id
+        and pb.band_start < k.seg_to
+        and pb.band_end > k.seg_from
 ),
 
 exposure_split as (
+    -- Each band piece twice, before and from the first badge; empty pieces go below.
     select
         b.*,
-        false as exposed,
-        b.band_from as piece_from,
-        least(b.band_to, coalesce(b.first_badge_on, date '9999-12-31')) as piece_to
+        x.exposed,
+        case
+            when x.exposed then greatest(b.band_from, b.first_badge_on)
+            else b.band_from
+        end as piece_from,
+        case
+            when x.exposed then b.band_to
+            else least(b.band_to, coalesce(b.first_badge_on, date '9999-12-31'))
+        end as piece_to
     from banded as b
-    union all
-    select
-        b.*,
-        true as exposed,
-        greatest(b.band_from, b.first_badge_on) as piece_from,
-        b.band_to as piece_to
-    from banded as b
-    where b.first_badge_on is not null
+    cross join (values (false), (true)) as x(exposed)
+    where not x.exposed or b.first_badge_on is not null
 ),
 
 final as (

@@ -17,17 +17,43 @@ span as (
     select min(d.as_of) as first_date, max(d.as_of) as last_date from dates as d
 ),
 
-spans as (
+spans_in_range as (
     select v.*
     from version_spans as v
     cross join span
     where v.span_to > span.first_date and v.span_from <= span.last_date
 ),
 
+cells as (
+    -- Each (department, location, job family) combination gets a number: the millions of
+    -- interval ends below carry that number instead of three names, and the names come back
+    -- once the ends are summed per cell.
+    select
+        c.department,
+        c.location,
+        c.job_family,
+        row_number() over () as cell
+    from (select distinct v.department, v.location, v.job_family from spans_in_range as v) as c
+),
+
+spans as (
+    select v.*, c.cell
+    from spans_in_range as v
+    inner join cells as c
+        on c.department is not distinct from v.department
+        and c.location is not distinct from v.location
+        and c.job_family is not distinct from v.job_family
+),
+
 needs as (
     select
-        v.employee_id, v.department, v.location, v.job_family,
-        r.skill_id, coalesce(r.required_level, 1) as level, r.target, r.weight,
+        v.employee_id, v.cell,
+        r.skill_id, coalesce(r.required_level, 1) as level,
+        -- Targets and weights are summed as exact decimals: running sums of doubles over
+        -- thousands of +target / -target events leave residues (9563.0000000009) whose rounding
+        -- moved gap_people by one and flipped coverage >= target ties from run to run.
+        cast(r.target as decimal(38, 18)) as target,
+        cast(r.weight as decimal(38, 18)) as weight,
         v.span_from, v.span_to
     from spans as v
     inner join role_skill_rules as r
@@ -36,7 +62,7 @@ needs as (
 
 met as (
     select
-        n.department, n.location, n.job_family, n.skill_id,
+        n.cell, n.skill_id,
         greatest(n.span_from, i.valid_from) as met_from,
         least(n.span_to, i.valid_to) as met_to
     from needs as n
@@ -50,7 +76,7 @@ met as (
 
 held as (
     select
-        v.department, v.location, v.job_family, i.skill_id,
+        v.cell, i.skill_id,
         greatest(v.span_from, i.valid_from) as held_from,
         least(v.span_to, i.valid_to) as held_to
     from spans as v
@@ -62,24 +88,23 @@ held as (
 ),
 
 events as (
-    select n.department, n.location, n.job_family, n.skill_id, n.span_from as day,
+    select n.cell, n.skill_id, n.span_from as day,
         1 as d_required, n.target as d_target, n.weight as d_weight, 0 as d_holders, 0 as d_held
     from needs as n
     union all
-    select n.department, n.location, n.job_family, n.skill_id, n.span_to,
-        -1, -n.target, -n.weight, 0, 0
+    select n.cell, n.skill_id, n.span_to, -1, -n.target, -n.weight, 0, 0
     from needs as n
     union all
-    select m.department, m.location, m.job_family, m.skill_id, m.met_from, 0, 0, 0, 1, 0
+    select m.cell, m.skill_id, m.met_from, 0, 0, 0, 1, 0
     from met as m
     union all
-    select m.department, m.location, m.job_family, m.skill_id, m.met_to, 0, 0, 0, -1, 0
+    select m.cell, m.skill_id, m.met_to, 0, 0, 0, -1, 0
     from met as m
     union all
-    select h.department, h.location, h.job_family, h.skill_id, h.held_from, 0, 0, 0, 0, 1
+    select h.cell, h.skill_id, h.held_from, 0, 0, 0, 0, 1
     from held as h
     union all
-    select h.department, h.location, h.job_family, h.skill_id, h.held_to, 0, 0, 0, 0, -1
+    select h.cell, h.skill_id, h.held_to, 0, 0, 0, 0, -1
     from held as h
 ),
 
@@ -92,6 +117,28 @@ bucketed as (
     from events as e
     cross join span
     where e.day <= span.last_date
+),
+
+summed as (
+    -- Summed once per cell, so that the four grouping sets below each read a few thousand
+    -- cells instead of millions of interval ends.
+    select
+        e.cell,
+        e.skill_id,
+        e.bucket,
+        sum(e.d_required) as d_required,
+        sum(e.d_holders) as d_holders,
+        sum(e.d_target) as d_target,
+        sum(e.d_weight) as d_weight,
+        sum(e.d_held) as d_held
+    from bucketed as e
+    group by e.cell, e.skill_id, e.bucket
+),
+
+pooled as (
+    select c.department, c.location, c.job_family, s.* exclude (cell)
+    from summed as s
+    inner join cells as c on c.cell = s.cell
 ),
 
 by_team as (
@@ -115,7 +162,7 @@ by_team as (
         sum(e.d_target) as d_target,
         sum(e.d_weight) as d_weight,
         sum(e.d_held) as d_held
-    from bucketed as e
+    from pooled as e
     group by grouping sets (
         (e.skill_id, e.bucket),
         (e.skill_id, e.bucket, e.department),
@@ -138,8 +185,8 @@ running as (
         g.skill_id,
         sum(coalesce(b.d_required, 0)) over w as required,
         sum(coalesce(b.d_holders, 0)) over w as holders,
-        sum(coalesce(b.d_target, 0)) over w as target_people,
-        sum(coalesce(b.d_weight, 0)) over w as weight_sum,
+        cast(sum(coalesce(b.d_target, 0)) over w as double) as target_people,
+        cast(sum(coalesce(b.d_weight, 0)) over w as double) as weight_sum,
         sum(coalesce(b.d_held, 0)) over w as held
     from grid as g
     left join by_team as b

@@ -28,7 +28,9 @@ by_org as (
         n.skill_id,
         count(*) as required,
         count(*) filter (where n.holds) as holders,
-        sum(n.target) as target_people,
+        -- Exact, like team_skill_counts: a float sum over 100,000 people can land a hair above
+        -- a whole number and ask ceil() for one person too many.
+        cast(sum(cast(n.target as decimal(38, 18))) as double) as target_people,
         avg(n.weight) as weight
     from requirement_people as n
     inner join org_members_on_as_of as o on o.employee_id = n.employee_id

@@ -6,7 +6,8 @@
 -- Hashed identities (OB 2.0 recipient {hashed, salt, identity}, OB 3.0 identityHash) are
 -- matched by hashing every roster email once per distinct salt and algorithm and joining on
 -- the digest: the work grows with salts x emails, never with awards x emails.
-with awards as (
+with awards as not materialized (
+    -- Read straight from stg_badge_awards by each step below: a scan is cheaper than a copy.
     select
         a.award_id,
         a.recipient_employee_id,
@@ -32,26 +33,6 @@ roster_emails as (
     from stg_roster as r
     where r.email is not null and r.email <> ''
     group by r.email
-),
-
-by_id as (
-    select
-        a.award_id,
-        coalesce(explicit.employee_id, subject.employee_id) as employee_id
-    from awards as a
-    left join roster_ids as explicit on explicit.employee_id = a.recipient_employee_id
-    left join roster_ids as subject
-        on subject.employee_id = a.plain_identity and not a.is_hashed
-    where explicit.employee_id is not null or subject.employee_id is not null
-),
-
-by_email as (
-    select
-        a.award_id,
-        e.employee_id
-    from awards as a
-    inner join roster_emails as e on e.email = lower(a.plain_identity)
-    where not a.is_hashed
 ),
 
 email_count as (
@@ -124,11 +105,15 @@ by_hash as (
 ),
 
 final as (
+    -- The id and email lookups are joined straight onto each award: one pass over the awards
+    -- instead of a list per method joined back by award id.
     select
         a.award_id,
-        coalesce(i.employee_id, e.employee_id, h.employee_id) as employee_id,
+        coalesce(explicit.employee_id, subject.employee_id, e.employee_id, h.employee_id)
+            as employee_id,
         case
-            when i.employee_id is not null then 'employee_id'
+            when explicit.employee_id is not null or subject.employee_id is not null
+                then 'employee_id'
             when e.employee_id is not null then 'email'
             when h.employee_id is not null then 'hashed_email'
             else 'none'
@@ -140,11 +125,17 @@ final as (
             when a.plain_identity is null then 'none'
             else coalesce(a.recipient_type, 'email')
         end as identity_type,
-        a.is_hashed and h.employee_id is null and i.employee_id is null
+        a.is_hashed and h.employee_id is null
+            and explicit.employee_id is null and subject.employee_id is null
             and not coalesce(b.within_budget, false) as hash_not_tried
     from awards as a
-    left join by_id as i on i.award_id = a.award_id
-    left join by_email as e on e.award_id = a.award_id
+    -- 1. an explicit employee id, or a plain identity that is one
+    left join roster_ids as explicit on explicit.employee_id = a.recipient_employee_id
+    left join roster_ids as subject
+        on subject.employee_id = a.plain_identity and not a.is_hashed
+    -- 2. the plain email
+    left join roster_emails as e on e.email = lower(a.plain_identity) and not a.is_hashed
+    -- 3. a hashed email
     left join by_hash as h on h.award_id = a.award_id
     left join salts as b on b.salt = a.salt and b.hash_algorithm = a.hash_algorithm
 )

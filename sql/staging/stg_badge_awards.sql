@@ -2,44 +2,38 @@
 -- One row per award id from the current files. The same award can arrive twice (a re-export,
 -- the same assertion in two formats); the most recently loaded file wins, and within a file
 -- the last row. Identities are cleaned once here so matching compares like with like.
-with raw as (
-    -- Only the columns the marts use (evidence and narrative text can be long).
+with positioned as (
+    -- A row's place in the load as one number, file_id x 2^64 + row_number: it orders rows by
+    -- file, then by row within the file, and is cheaper to compare and keep than a struct.
     select
-        a.file_id, a.row_number, a.award_id, a.source_format, a.badge_class_id, a.badge_name,
-        a.issuer_id, a.issuer_name, a.recipient_employee_id, a.recipient_type,
-        a.recipient_identity, a.recipient_hashed, a.recipient_salt, a.issued_on, a.expires_on,
-        a.revoked, a.revoked_on, a.revocation_reason, a.status
+        a.award_id,
+        a.file_id * 18446744073709551616 + a.row_number as position
     from store.raw_badge_awards as a
     where a.file_id in (select f.file_id from stg_files as f)
 ),
 
-keyed as (
-    select raw.*, trim(raw.award_id) as award_key from raw
-),
-
 latest_copy as (
-    -- The copy to keep, found on narrow columns: a window over the whole wide row cost several
-    -- times more at 5 million awards. (file_id, row_number) is unique, so one row wins.
+    -- The copy to keep, found on narrow columns of the current files: its position and its
+    -- untrimmed id name one raw row.
     select
-        k.award_key,
-        max({'file_id': k.file_id, 'row_number': k.row_number}) as pick
-    from keyed as k
-    group by k.award_key
-),
-
-latest as (
-    select k.*
-    from keyed as k
-    inner join latest_copy as l
-        on l.award_key = k.award_key
-        and l.pick.file_id = k.file_id
-        and l.pick.row_number = k.row_number
+        trim(p.award_id) as award_id,
+        max(p.position) as position,
+        arg_max(p.award_id, p.position) as raw_award_id
+    from positioned as p
+    group by trim(p.award_id)
 ),
 
 cleaned as (
+    -- Cleaned on columns read straight from the store (a second scan): most of them arrive
+    -- dictionary-encoded, and DuckDB then trims each distinct value once instead of every row.
+    -- A scan shared with latest_copy would be materialised, and a copy of every wide row both
+    -- costs more than reading the store twice and loses the encoding. Rows of superseded files
+    -- find no pick below and drop out. Only the columns the marts use (evidence and narrative
+    -- text can be long).
     select
-        r.award_key as award_id,
         r.file_id,
+        r.row_number,
+        r.award_id as raw_award_id,
         lower(trim(r.source_format)) as source_format,
         -- A class is named by its source's id; an award that only names its badge is keyed
         -- by that name (the reference files may name classes by their exact name too).
@@ -60,7 +54,17 @@ cleaned as (
         r.revoked_on,
         nullif(trim(r.revocation_reason), '') as revocation_reason,
         lower(nullif(trim(r.status), '')) as status
-    from latest as r
+    from store.raw_badge_awards as r
+),
+
+latest as (
+    select
+        l.award_id,
+        c.* exclude (row_number, raw_award_id)
+    from cleaned as c
+    inner join latest_copy as l
+        on l.position = c.file_id * 18446744073709551616 + c.row_number
+        and l.raw_award_id = c.raw_award_id
 ),
 
 final as (
@@ -90,7 +94,7 @@ final as (
             when lower(left(c.recipient_identity, 7)) = 'mailto:' then substr(c.recipient_identity, 8)
             else c.recipient_identity
         end as plain_identity
-    from cleaned as c
+    from latest as c
 )
 
 select * from final

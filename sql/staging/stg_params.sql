@@ -10,8 +10,8 @@ with assumptions as (
 ),
 
 latest as (
-    select max(r.snapshot_date) as latest_snapshot
-    from stg_roster as r
+    select max(d.snapshot_date) as latest_snapshot
+    from stg_snapshot_dates as d
 ),
 
 settings as (

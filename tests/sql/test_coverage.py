@@ -193,3 +193,39 @@ def _coverage_at(snap: Snapshot, as_of: dt.date) -> dict[str, tuple[object, ...]
         [as_of],
     )
     return {r[0]: r[1:] for r in rows}
+
+
+def test_targets_are_summed_exactly_so_a_met_target_counts(
+    snapshot: Callable[..., Snapshot],
+) -> None:
+    """30 analysts need SQL at target 0.1; 3 of them hold it.
+
+    required = 30, holders = 3, coverage = 3/30 = 0.1, and the target is 30 x 0.1 = 3 people:
+    gap_people = ceil(3) - 3 = 0, and the skill meets its target (coverage >= target). Summed
+    as doubles, thirty 0.1s make 3.0000000000000013, a target a hair above 0.1 that the
+    coverage would miss. The same holds in the manager's org of the analysts' boss (B).
+    """
+    analysts = [
+        person(f"A{i}", "Data", "2020-01-01", SNAP, job_title="Analyst", manager_id="B")
+        for i in range(1, 31)
+    ]
+    rows = {
+        "raw_roster": [*analysts, person("B", "Data", "2020-01-01", SNAP, job_title="Boss")],
+        "raw_skills_map": [{"badge_class_id": "sql", "skill_id": "SQL", "skill_name": "SQL"}],
+        "raw_role_requirements": [{"job_title": "Analyst", "skill_id": "SQL", "target": 0.1}],
+        "raw_badge_awards": [award(f"s{i}", f"A{i}", "sql", "2024-01-01") for i in (1, 2, 3)],
+    }
+    snap = snapshot(rows)
+    for team_type, team in (("department", "Data"), ("manager_org", "B")):
+        required, holders, gap, target_people = snap.one(
+            "select required, holders, gap_people, target * required from team_skill_coverage "
+            "where as_of = ? and team_type = ? and team = ? and skill_id = 'SQL'",
+            [D(2025, 6, 30), team_type, team],
+        )
+        assert (required, holders, gap) == (30, 3, 0)
+        assert target_people == pytest.approx(3.0, abs=1e-12)
+        assert snap.one(
+            "select skills_meeting_target from team_coverage_index "
+            "where as_of = ? and team_type = ? and team = ?",
+            [D(2025, 6, 30), team_type, team],
+        ) == (1,)
