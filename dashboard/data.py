@@ -1040,27 +1040,6 @@ def attrition_trend(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
     )
 
 
-def retention_exposure(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Leavers per 100 person-years, badged vs not yet badged, per selected team.
-
-    Returns:
-        team_type, team, team_label, exposure, people, person_years, leavers, leavers_per_100py,
-        suppressed.
-    """
-    if not _require_table(db, "retention_exposure"):
-        return pl.DataFrame()
-    scope = _granted(scope)
-    return _team_rows(
-        db,
-        "retention_exposure",
-        _selection(db, filters, scope, "all"),
-        count="people",
-        values=["people", "person_years", "leavers", "leavers_per_100py"],
-        within=["team"],
-        across=["exposure"],
-    )
-
-
 def retention_summary(
     db: Snapshot, scope: Scope, filters: Filters, *, group_by_default: str = "all"
 ) -> pl.DataFrame:

@@ -618,47 +618,6 @@ def km_curves(
     )
 
 
-def exposure_rates(
-    frame: pl.DataFrame, k: int, title: str = f"Leavers per 100 person-years ({ASSOCIATION})"
-) -> go.Figure:
-    """Leavers per 100 person-years for badged and not-yet-badged time, per team.
-
-    Args:
-        frame: team_label, exposure, people, person_years, leavers, leavers_per_100py,
-            suppressed.
-        k: the suppression threshold.
-        title: the chart title.
-    """
-    if frame.height == 0:
-        return empty_figure(title=title)
-    fig = go.Figure()
-    colours = {"badged": BLUE, "not_badged": ORANGE}
-    for (exposure,), group in frame.group_by("exposure", maintain_order=True):
-        shown = group.filter(~pl.col("suppressed"))
-        fig.add_trace(
-            go.Bar(
-                x=shown["team_label"].to_list(),
-                y=shown["leavers_per_100py"].to_list(),
-                name=str(exposure).replace("_", " "),
-                marker_color=colours.get(str(exposure)),
-                customdata=shown.select("leavers", "person_years", "people").rows(),
-                hovertemplate="%{x}: %{y:.1f} leavers per 100 person-years = %{customdata[0]} "
-                "leavers / %{customdata[1]:.1f} person-years × 100 (%{customdata[2]} "
-                "people; time before a first badge counts as not badged)"
-                "<extra></extra>",
-            )
-        )
-    hidden = frame.filter(pl.col("suppressed"))
-    if hidden.height:
-        fig.add_trace(
-            _suppressed_marks(hidden["team_label"].unique().to_list(), k, horizontal=False)
-        )
-    return _layout(fig, title, barmode="group", yaxis_title="leavers per 100 person-years")
-
-
-# -- Training ROI ----------------------------------------------------------------------------
-
-
 def roi_chart(frame: pl.DataFrame, k: int, title: str = "Training ROI by programme") -> go.Figure:
     """ROI % per programme with its 95% interval, zero line marked.
 
