@@ -20,6 +20,7 @@ import duckdb
 from etl.faults import fault_point
 from etl.pymodels import PYTHON_MODELS
 from etl.sqlrunner import BuildReport, discover, run_models
+from etl.store import attach_read_only
 from skillboard import SCHEMA_VERSION
 from skillboard.settings import SQL_DIR
 
@@ -105,7 +106,8 @@ def build_snapshot(
     """Run every model into a temporary file and move it over the published snapshot.
 
     Args:
-        store_path: the store to read (attached read-only as ``store``).
+        store_path: the store to read (attached read-only as ``store``; the rows of its
+            current files as views in ``raw``, see :func:`etl.segments.attach_raw`).
         snapshot_path: where the snapshot is published.
         run_id: the run building it (recorded in ``snapshot_info``).
         fingerprint: identifies the inputs (store content + SQL); recorded for no-op detection.
@@ -139,7 +141,7 @@ def build_snapshot(
         },
     )
     try:
-        con.execute("attach ? as store (read_only)", [str(store_path)])
+        attach_read_only(con, store_path)
         report = run_models(
             con,
             discover(SQL_DIR, PYTHON_MODELS),
@@ -155,6 +157,7 @@ def build_snapshot(
             [SCHEMA_VERSION, run_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), fingerprint],
         )
         con.execute("detach store")
+        con.execute("detach raw")
         _mark_published(con, run_id)
         fault_point("before_checkpoint")
         con.execute("checkpoint")

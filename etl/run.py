@@ -26,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from etl import segments
 from etl.build import (
     build_snapshot,
     published_fingerprint,
@@ -273,6 +274,7 @@ def _load_inbox(
         # Identical bytes under another path that is still in the inbox are a different file
         # (a roster's snapshot date may come from its name); under a vanished path, a rename.
         if same is not None and (same.path == entry.rel or not (inbox / same.path).exists()):
+            segments.discard(parsed.staged)
             if same.path == entry.rel:
                 store.touch(same.file_id, entry.mtime_ns)
             summary.files.append(FileOutcome(entry.rel, same.loader, "unchanged", error=same.error))
@@ -293,7 +295,7 @@ def _load_inbox(
                 unchanged += 1
                 continue
             stat = path.stat()
-            prefetcher.submit(path, stat.st_size)
+            prefetcher.submit(path)
             queue.append(_Pending(rel, stat.st_size, stat.st_mtime_ns))
             while prefetcher.full():
                 settle_oldest()
@@ -330,6 +332,7 @@ def _write_parsed(store: Store, summary: RunSummary, pending: _Pending, parsed: 
             size_bytes=pending.size_bytes,
             mtime_ns=pending.mtime_ns,
             result=result,
+            staged=parsed.staged,
             error=parsed.rejected,
         )
     except Exception as exc:  # e.g. disk full: say which file was being written

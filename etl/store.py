@@ -1,9 +1,11 @@
-"""The store: the ETL's own DuckDB file of raw rows with lineage, the run log and the quarantine.
+"""The store: the ETL's own DuckDB file of loaded files, the run log and the quarantine.
 
-Only the ETL writes it. Each file's rows are written in one transaction together with its
-``files`` record, so a file is in the store whole or not at all. A file whose content (sha256)
-is already there is not loaded again; a new version of a path supersedes the old one (its raw
-rows are removed, its ``files`` record stays with ``superseded_by`` set, for lineage).
+Only the ETL writes it. A loaded file's raw rows are Parquet segments beside the store
+(:mod:`etl.segments`), staged where the file was parsed and moved into place in the same
+transaction that records the file, so a file is in the store whole or not at all. A file whose
+content (sha256) is already there is not loaded again; a new version of a path supersedes the
+old one (its rows are removed, its ``files`` record stays with ``superseded_by`` set, for
+lineage).
 """
 
 from __future__ import annotations
@@ -17,21 +19,12 @@ import duckdb
 import orjson
 import polars as pl
 
+from etl import segments
 from etl.faults import fault_point
 from etl.sources.base import LoadResult
 from skillboard.settings import SQL_DIR
 
-RAW_TABLES = (
-    "raw_roster",
-    "raw_badge_awards",
-    "raw_badge_classes",
-    "raw_alignments",
-    "raw_revocations",
-    "raw_skills_map",
-    "raw_role_requirements",
-    "raw_programs",
-    "raw_assumptions",
-)
+LOADED_FILES_SQL = SQL_DIR / "store" / "loaded_files.sql"
 
 
 @dataclass(frozen=True)
@@ -54,14 +47,22 @@ class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
         self.con = con
         self.path = path
+        self.segments = segments.segments_root(path)
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the store and apply its schema."""
+        """Open (creating if needed) the store, apply its schema and tidy its segments.
+
+        Rows kept in DuckDB tables by stores written before segments are moved out first; then
+        every segment folder no current loaded file owns (see :mod:`etl.segments`) is deleted.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
         con.execute((SQL_DIR / "store" / "schema.sql").read_text(encoding="utf-8"))
-        return cls(con, path)
+        store = cls(con, path)
+        store._move_table_rows_to_segments()
+        segments.prune(store.segments, store.loaded_file_ids())
+        return store
 
     def close(self) -> None:
         """Checkpoint and close."""
@@ -135,6 +136,10 @@ class Store:
         ).fetchall()
         return KnownFile(*rows[0]) if rows else None
 
+    def loaded_file_ids(self) -> list[int]:
+        """The files whose rows count: loaded and not superseded by a later version."""
+        return loaded_file_ids(self.con)
+
     def current_contents(self) -> frozenset[str]:
         """The content hashes (sha256) of every current file record, loaded or rejected."""
         rows = self.con.execute(
@@ -155,9 +160,10 @@ class Store:
         size_bytes: int,
         mtime_ns: int,
         result: LoadResult | None,
+        staged: Path | None,
         error: str | None,
     ) -> int:
-        """Write one file's outcome in a single transaction and return its file id.
+        """Record one file's outcome in a single transaction and return its file id.
 
         Args:
             run_id: the current run.
@@ -165,18 +171,19 @@ class Store:
             sha256: its content hash.
             size_bytes: its size.
             mtime_ns: its modification time (lets the next run skip hashing it).
-            result: the loader's rows, or ``None`` when the file was rejected.
+            result: the loader's counts and quarantine, or ``None`` when the file was rejected.
+            staged: the folder :func:`etl.segments.stage` wrote the file's rows to; it is
+                moved into place (or deleted, when the record cannot be written).
             error: why the file was rejected.
         """
         con = self.con
+        placed: Path | None = None
         con.execute("begin transaction")
         try:
             file_id = int(con.execute("select nextval('file_id_seq')").fetchall()[0][0])
             previous = self.current_file(path)
             if previous is not None:
-                # A changed file supersedes its earlier version: drop the old rows, keep the record.
-                for table in RAW_TABLES:
-                    con.execute(f"delete from {table} where file_id = ?", [previous.file_id])
+                # A changed file supersedes its earlier version: its rows go, its record stays.
                 con.execute(
                     "update files set superseded_by = ? where path = ? and superseded_by is null",
                     [file_id, path],
@@ -206,27 +213,18 @@ class Store:
                 ],
             )
             if result is not None:
-                for table, frame in result.tables.items():
-                    self._insert(table, frame, file_id)
-                    fault_point("mid_file")
                 self._insert_quarantine(result, run_id, file_id, path)
+                if staged is not None:
+                    placed = segments.commit(staged, self.segments, file_id)
+                fault_point("mid_file")
             con.execute("commit")
         except BaseException:
             _rollback(con)
+            segments.discard(placed or staged)
             raise
+        if previous is not None:
+            segments.discard(segments.folder_of(self.segments, previous.file_id))
         return file_id
-
-    def _insert(self, table: str, frame: pl.DataFrame, file_id: int) -> None:
-        if table not in RAW_TABLES:
-            raise ValueError(f"loader produced rows for unknown table {table!r}")
-        if frame.height == 0:
-            return
-        incoming = frame.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("file_id"))
-        self.con.register("incoming", incoming)
-        try:
-            self.con.execute(f"insert into {table} by name select * from incoming")
-        finally:
-            self.con.unregister("incoming")
 
     def _insert_quarantine(self, result: LoadResult, run_id: int, file_id: int, path: str) -> None:
         if not result.quarantine:
@@ -268,15 +266,42 @@ class Store:
         self.con.execute("begin transaction")
         try:
             for file_id in ids:
-                for table in RAW_TABLES:
-                    self.con.execute(f"delete from {table} where file_id = ?", [file_id])
                 self.con.execute("delete from quarantine where file_id = ?", [file_id])
                 self.con.execute("delete from files where file_id = ?", [file_id])
             self.con.execute("commit")
         except BaseException:
             _rollback(self.con)
             raise
+        # Once the records are gone the rows no longer count; a folder a crash leaves behind
+        # here is pruned at the next open.
+        for file_id in ids:
+            segments.discard(segments.folder_of(self.segments, file_id))
         return len(ids)
+
+    def _move_table_rows_to_segments(self) -> None:
+        # Stores written before segments kept raw rows in tables named like the segments'.
+        listed = self.con.execute("select table_name from duckdb_tables()").fetchall()
+        old = sorted({r[0] for r in listed} & set(segments.raw_tables()))
+        if not old:
+            return
+        self.con.execute("begin transaction")
+        try:
+            for table in old:
+                ids = self.con.execute(f"select distinct file_id from {table}").fetchall()
+                for (file_id,) in ids:
+                    frame = self.con.sql(
+                        f"select * exclude (file_id) from {table} where file_id = ?",
+                        params=[file_id],
+                    ).pl()
+                    folder = segments.folder_of(self.segments, int(file_id))
+                    folder.mkdir(parents=True, exist_ok=True)
+                    segments.write(folder, table, frame)
+                self.con.execute(f"drop table {table}")
+            self.con.execute("commit")
+        except BaseException:
+            _rollback(self.con)
+            raise
+        self.con.execute("checkpoint")
 
     def paths(self) -> list[str]:
         """Every inbox path the store holds a record of, sorted."""
@@ -291,6 +316,24 @@ class Store:
             "from files where superseded_by is null"
         ).fetchall()
         return str(rows[0][0])
+
+
+def attach_read_only(con: duckdb.DuckDBPyConnection, store_path: Path) -> None:
+    """Attach the store read-only as ``store`` and its current files' rows as ``raw``."""
+    con.execute("attach ? as store (read_only)", [str(store_path)])
+    cursor = con.cursor()
+    try:
+        cursor.execute("use store")
+        ids = loaded_file_ids(cursor)
+    finally:
+        cursor.close()
+    segments.attach_raw(con, segments.segments_root(store_path), ids)
+
+
+def loaded_file_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The ids of the files whose rows count, read from the store ``con`` is using."""
+    sql = LOADED_FILES_SQL.read_text(encoding="utf-8")
+    return [int(r[0]) for r in con.execute(sql).fetchall()]
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

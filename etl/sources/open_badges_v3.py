@@ -105,7 +105,7 @@ AWARD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "evidence": pl.String,
     "narrative": pl.String,
 }
-"""Columns of ``raw_badge_awards`` (sql/store/schema.sql) that loaders fill, with ``row_number``."""
+"""Columns of ``raw_badge_awards`` (sql/store/raw_tables.sql) loaders fill, with ``row_number``."""
 
 BADGE_CLASS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "row_number": pl.Int64,

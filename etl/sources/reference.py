@@ -32,7 +32,7 @@ class ReferenceKind:
     table: str
     model: type[BaseModel]
     schema: dict[str, pl.DataType]
-    """Output columns (``raw_<name>`` in sql/store/schema.sql, minus file_id)."""
+    """Output columns (``raw_<name>`` in sql/store/raw_tables.sql, minus file_id)."""
     recognise: Callable[[set[str]], bool]
     """Given the normalised header names, is this the file?"""
 

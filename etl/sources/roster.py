@@ -60,7 +60,7 @@ ROSTER_SCHEMA: dict[str, pl.DataType] = {
     "performance_rating": pl.String(),
     "cost_center": pl.String(),
 }
-"""``raw_roster`` columns (sql/store/schema.sql) a loader supplies; file_id is the writer's."""
+"""``raw_roster`` columns (sql/store/raw_tables.sql) a loader supplies; file_id is the writer's."""
 
 # Cells that mean "nothing here" in typed columns; in free text they are kept as written.
 _NULL_WORDS = ["null", "n/a", "#n/a", "na", "none", "nan", "-", "--"]

@@ -4,7 +4,7 @@
 -- same key skills_map.csv uses in its skill_id column.
 with raw as (
     select a.*
-    from store.raw_alignments as a
+    from raw.raw_alignments as a
     where a.file_id in (select f.file_id from stg_files as f)
 ),
 

@@ -8,7 +8,7 @@ with positioned as (
     select
         a.award_id,
         a.file_id * 18446744073709551616 + a.row_number as position
-    from store.raw_badge_awards as a
+    from raw.raw_badge_awards as a
     where a.file_id in (select f.file_id from stg_files as f)
 ),
 
@@ -54,7 +54,7 @@ cleaned as (
         r.revoked_on,
         nullif(trim(r.revocation_reason), '') as revocation_reason,
         lower(nullif(trim(r.status), '')) as status
-    from store.raw_badge_awards as r
+    from raw.raw_badge_awards as r
 ),
 
 latest as (

@@ -2,7 +2,7 @@
 -- Badge classes described by the current files, one row per id (latest file wins).
 with raw as (
     select c.*
-    from store.raw_badge_classes as c
+    from raw.raw_badge_classes as c
     where c.file_id in (select f.file_id from stg_files as f)
 ),
 

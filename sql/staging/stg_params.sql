@@ -4,7 +4,7 @@ with assumptions as (
     select
         a.key,
         arg_max(a.value, a.file_id) as value
-    from store.raw_assumptions as a
+    from raw.raw_assumptions as a
     where a.file_id in (select f.file_id from stg_files as f)
     group by a.key
 ),

@@ -3,7 +3,7 @@
 -- completing it, with its cost per learner and learning hours per learner.
 with raw as (
     select p.*
-    from store.raw_programs as p
+    from raw.raw_programs as p
     where p.file_id in (select f.file_id from stg_files as f)
 ),
 

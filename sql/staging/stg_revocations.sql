@@ -3,7 +3,7 @@
 -- one row per award id with the earliest known revocation date (null = date unknown).
 with raw as (
     select r.*
-    from store.raw_revocations as r
+    from raw.raw_revocations as r
     where r.file_id in (select f.file_id from stg_files as f)
 ),
 

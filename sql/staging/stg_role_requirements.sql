@@ -3,7 +3,7 @@
 -- target share (default 1.0) and the importance weight (default 1.0) of SPEC §3.
 with raw as (
     select r.*
-    from store.raw_role_requirements as r
+    from raw.raw_role_requirements as r
     where r.file_id in (select f.file_id from stg_files as f)
 ),
 

@@ -10,7 +10,7 @@ with latest_copy as (
         r.snapshot_date,
         r.employee_id,
         max(r.file_id * 18446744073709551616 - r.row_number) as pick
-    from store.raw_roster as r
+    from raw.raw_roster as r
     where r.file_id in (select f.file_id from stg_files as f)
     group by r.snapshot_date, r.employee_id
 ),
@@ -43,7 +43,7 @@ cleaned as (
         r.annual_salary,
         r.performance_rating,
         r.cost_center
-    from store.raw_roster as r
+    from raw.raw_roster as r
 ),
 
 final as (

@@ -3,7 +3,7 @@
 -- level. Repeated rows collapse; the latest file's name, framework and level win.
 with raw as (
     select m.*
-    from store.raw_skills_map as m
+    from raw.raw_skills_map as m
     where m.file_id in (select f.file_id from stg_files as f)
 ),
 

@@ -25,7 +25,9 @@ from etl.build import remove_leftovers
 from etl.faults import InjectedFault, fault_point, parse_faults, reset
 from etl.pymodels import PYTHON_MODELS
 from etl.run import run_etl
+from etl.segments import segments_root
 from etl.sqlrunner import discover
+from etl.store import attach_read_only, loaded_file_ids
 from skillboard.settings import SQL_DIR, Settings
 from tests.conftest import run_cli, workday_row
 
@@ -110,30 +112,39 @@ def _published_run(settings: Settings) -> int:
 
 
 def _store_files_whole(settings: Settings) -> int:
-    """Check every current loaded file has exactly its rows_loaded raw rows and no raw row
-    belongs to an unknown file; return how many files are loaded."""
-    con = duckdb.connect(str(settings.store_path), read_only=True)
+    """Check every current loaded file has exactly its rows_loaded raw rows; return how many
+    files are loaded."""
+    con = duckdb.connect()
     try:
+        attach_read_only(con, settings.store_path)
         mismatched = con.execute(
             """
             select f.path, f.rows_loaded, count(r.file_id)
-            from files as f left join raw_roster as r on r.file_id = f.file_id
+            from store.files as f left join raw.raw_roster as r on r.file_id = f.file_id
             where f.status = 'loaded' and f.superseded_by is null
             group by all
             having count(r.file_id) <> f.rows_loaded
             """
         ).fetchall()
-        orphans = con.execute(
-            "select count(*) from raw_roster where file_id not in (select file_id from files)"
-        ).fetchall()[0][0]
         loaded = con.execute(
-            "select count(*) from files where status = 'loaded' and superseded_by is null"
+            "select count(*) from store.files where status = 'loaded' and superseded_by is null"
         ).fetchall()[0][0]
     finally:
         con.close()
     assert mismatched == []
-    assert orphans == 0
     return int(loaded)
+
+
+def _loaded_ids(settings: Settings) -> list[int]:
+    con = duckdb.connect(str(settings.store_path), read_only=True)
+    try:
+        return sorted(loaded_file_ids(con))
+    finally:
+        con.close()
+
+
+def _segment_folders(settings: Settings) -> list[str]:
+    return sorted(p.name for p in segments_root(settings.store_path).iterdir())
 
 
 def _cli_run(
@@ -180,6 +191,8 @@ def test_run_killed_at_any_point_leaves_previous_snapshot_and_a_whole_store(
     assert f"cleared a stale ETL lock left by pid {dead_pid}" in caplog.text
     assert _headcount(settings) == FINAL_HEADCOUNT
     assert _store_files_whole(settings) == 5
+    # Whatever the kill left half-staged or half-moved, run 3 pruned: one folder per file.
+    assert _segment_folders(settings) == [f"file_id={i}" for i in _loaded_ids(settings)]
     assert remove_leftovers(settings.snapshot_path) == []
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:
@@ -254,15 +267,16 @@ def test_disk_full_while_building_keeps_old_snapshot(
 def test_disk_full_while_loading_names_the_file_and_loads_nothing_of_it(
     settings_for: Callable[..., Settings], write_roster: Writer
 ) -> None:
-    """A 40,003-row roster (E1..E3 + 40,000 in Ops) cannot be written into a store limited to
-    its size + 1 MiB: exit 2, "disk full while loading the inbox: roster_2026-10-31.csv" on
-    stderr, run 1's snapshot in place, none of the file's rows in the store. Without the limit
-    the next run loads all 40,003 rows and Ops counts 40,000 active people."""
+    """A 40,003-row roster (E1..E3 + 40,000 in Ops) cannot be written when no file may grow past
+    512 KiB (its rows take about 700 KB as a segment): exit 2, "disk full while loading the
+    inbox: roster_2026-10-31.csv" on stderr, run 1's snapshot in place, none of the file's rows
+    in the store. Without the limit the next run loads all 40,003 rows and Ops counts 40,000
+    active people."""
     settings = settings_for()
     _first_run(settings, write_roster)
     big = [workday_row(f"B{i}", f"Big Person{i}", "Ops", "2024-01-01") for i in range(40_000)]
     write_roster(settings.inbox / "roster_2026-10-31.csv", _roster(*big))
-    limit = settings.store_path.stat().st_size + (1 << 20)
+    limit = 512 * 1024
 
     proc = _cli_run(settings, None, _limit_file_size(limit))
     assert proc.returncode == 2
@@ -273,6 +287,9 @@ def test_disk_full_while_loading_names_the_file_and_loads_nothing_of_it(
     summary = run_etl(settings)
     assert summary.status == "published"
     assert [f.rows_loaded for f in summary.files if f.status == "loaded"] == [40_003]
+    # The limit was below what the file's rows take, so the first run had to fail on them.
+    written = segments_root(settings.store_path).rglob("*.parquet")
+    assert max(p.stat().st_size for p in written) > limit
     assert dict(_headcount(settings))["Ops"] == 40_000
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from etl import parallel
 from etl.run import RunSummary, run_etl
+from etl.store import attach_read_only
 from skillboard.settings import Settings
 from tests.conftest import workday_row
 
@@ -46,12 +47,13 @@ def _outcomes(summary: RunSummary) -> list[tuple[str, str, int]]:
 
 
 def _files(settings: Settings) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(settings.store_path), read_only=True)
+    con = duckdb.connect()
     try:
+        attach_read_only(con, settings.store_path)
         return con.execute(
             "select f.path, f.superseded_by is null, f.rows_loaded, "
-            "(select count(*) from raw_roster as r where r.file_id = f.file_id) "
-            "from files as f order by f.file_id"
+            "(select count(*) from raw.raw_roster as r where r.file_id = f.file_id) "
+            "from store.files as f order by f.file_id"
         ).fetchall()
     finally:
         con.close()

@@ -29,7 +29,7 @@ def written(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def ddl_columns(table: str) -> list[str]:
-    ddl = (Path(__file__).resolve().parents[2] / "sql" / "store" / "schema.sql").read_text()
+    ddl = (Path(__file__).resolve().parents[2] / "sql" / "store" / "raw_tables.sql").read_text()
     block = ddl.split(f"create table if not exists {table} (")[1].split(");")[0]
     return [line.split()[0] for line in block.strip().splitlines() if line.strip()]
 

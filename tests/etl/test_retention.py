@@ -15,6 +15,8 @@ import pytest
 from etl.generate import generate
 from etl.retention import StillInInbox, forget_file, rebuild
 from etl.run import run_etl
+from etl.segments import segments_root
+from etl.store import attach_read_only
 from skillboard.settings import Settings
 from tests.conftest import REPO_ROOT, workday_row
 
@@ -155,7 +157,16 @@ def test_forget_removes_one_files_rows_and_quarantine_then_republishes(
     assert _headcount(settings) == [("Eng", 2), ("Sales", 1)]
     assert _query(settings.snapshot_path, "select count(*) from quarantine") == [(0,)]
     assert _query(settings.store_path, "select path from files") == [("roster_2026-06-30.csv",)]
-    assert _query(settings.store_path, "select count(*) from raw_roster") == [(3,)]
+    con = duckdb.connect()
+    try:
+        attach_read_only(con, settings.store_path)
+        assert con.execute("select count(*) from raw.raw_roster").fetchall() == [(3,)]
+    finally:
+        con.close()
+    # The forgotten file's rows are gone from disk too, not only from the views.
+    assert [p.parent.name for p in segments_root(settings.store_path).rglob("*.parquet")] == [
+        "file_id=1"
+    ]
 
 
 def test_forget_refuses_a_file_still_in_the_inbox(

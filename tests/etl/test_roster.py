@@ -52,8 +52,8 @@ def assert_counts(result: LoadResult, read: int, loaded: int) -> None:
 
 
 def test_output_has_the_raw_roster_columns_of_the_store_schema() -> None:
-    """The frame carries every raw_roster column of sql/store/schema.sql except file_id."""
-    ddl = (Path(__file__).resolve().parents[2] / "sql" / "store" / "schema.sql").read_text()
+    """The frame carries every raw_roster column of sql/store/raw_tables.sql except file_id."""
+    ddl = (Path(__file__).resolve().parents[2] / "sql" / "store" / "raw_tables.sql").read_text()
     block = ddl.split("create table if not exists raw_roster (")[1].split(");")[0]
     ddl_columns = [line.split()[0] for line in block.strip().splitlines() if line.strip()]
     result = load(FIXTURES / "workday_export.csv")

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
 
+from etl import segments
 from etl.build import build_snapshot
 from etl.store import Store
 
@@ -49,22 +51,25 @@ class Snapshot:
 
 
 def write_store(path: Path, rows: Rows) -> None:
-    """Insert raw rows (table -> list of column dicts) into a new store at ``path``."""
+    """Write raw rows (table -> list of column dicts) as a new store at ``path``.
+
+    A row may name its ``file_id`` (default 1); each file's rows of each table become that
+    file's segment, as a loader's would.
+    """
     store = Store.open(path)
     try:
-        file_ids: set[int] = set()
+        by_file: dict[int, dict[str, list[dict[str, Any]]]] = {}
         for table, table_rows in rows.items():
             for index, row in enumerate(table_rows, start=1):
-                values = {"file_id": 1, "row_number": index, **row}
-                file_ids.add(int(values["file_id"]))
-                columns = list(values)
-                placeholders = ", ".join("?" for _ in columns)
-                # Table and column names come from the test's own literals.
-                store.con.execute(
-                    f"insert into {table} ({', '.join(columns)}) values ({placeholders})",
-                    list(values.values()),
-                )
-        for file_id in sorted(file_ids):
+                values = {"row_number": index, **row}
+                file_id = int(values.pop("file_id", 1))
+                by_file.setdefault(file_id, {}).setdefault(table, []).append(values)
+        for file_id, tables in sorted(by_file.items()):
+            frames = {
+                table: _dates_parsed(table, pl.DataFrame(table_rows, infer_schema_length=None))
+                for table, table_rows in tables.items()
+            }
+            segments.commit(segments.stage(store.segments, frames), store.segments, file_id)
             store.con.execute(
                 "insert into files (file_id, path, sha256, run_id, loaded_at, status) "
                 "values (?, ?, ?, 1, now(), 'loaded')",
@@ -72,6 +77,16 @@ def write_store(path: Path, rows: Rows) -> None:
             )
     finally:
         store.close()
+
+
+def _dates_parsed(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    # Tests write dates as ISO strings; a loader hands over real dates.
+    schema = segments.raw_tables()[table].schema
+    return frame.with_columns(
+        pl.col(name).str.to_date()
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String and schema.get(name) == pl.Date
+    )
 
 
 @pytest.fixture
@@ -114,8 +129,9 @@ def person(
     return row
 
 
-def award(award_id: str, employee_id: str | None, badge_class_id: str, issued_on: str,
-          **extra: Any) -> dict[str, Any]:
+def award(
+    award_id: str, employee_id: str | None, badge_class_id: str, issued_on: str, **extra: Any
+) -> dict[str, Any]:
     """One raw_badge_awards row matched by explicit employee id unless overridden."""
     row: dict[str, Any] = {
         "award_id": award_id,
