@@ -23,7 +23,7 @@ import functools
 import os
 import re
 import shutil
-import tempfile
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +116,9 @@ def stage(root: Path, tables: Mapping[str, pl.DataFrame]) -> Path:
     :func:`commit` moves it into place.
     """
     root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    # A plain mkdir (not mkdtemp's private 0700) so the rows get the store's usual permissions.
+    folder = root / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+    folder.mkdir()
     try:
         for table, frame in tables.items():
             write(folder, table, frame)
@@ -141,9 +143,13 @@ def commit(staged: Path, root: Path, file_id: int) -> Path:
 
 
 def discard(folder: Path | None) -> None:
-    """Delete a staged or committed folder (and its rows)."""
-    if folder is not None:
+    """Delete a staged or committed folder (and its rows); a stray file there goes too."""
+    if folder is None:
+        return
+    if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder, ignore_errors=True)
+    else:
+        folder.unlink(missing_ok=True)
 
 
 def prune(root: Path, keep: Iterable[int]) -> list[Path]:

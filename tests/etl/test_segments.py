@@ -94,8 +94,8 @@ def test_views_read_only_the_given_files_and_empty_tables_keep_their_columns(
 
 def test_open_prunes_every_folder_no_current_loaded_file_owns(tmp_path: Path) -> None:
     """The store records file 1 loaded, file 2 loaded but superseded by 3, file 3 loaded and
-    file 4 rejected. Folders exist for 1, 2, 4, 9 (unknown) and an abandoned staging folder.
-    Opening the store keeps file_id=1 only (3 has no folder: it had no rows)."""
+    file 4 rejected. Folders exist for 1, 2, 4, 9 (unknown), an abandoned staging folder and a
+    stray file. Opening the store keeps file_id=1 only (3 has no folder: it had no rows)."""
     store_path = tmp_path / "store.duckdb"
     store = Store.open(store_path)
     records = [(1, "a", "loaded", None), (2, "b", "loaded", 3), (3, "b", "loaded", None)]
@@ -112,6 +112,7 @@ def test_open_prunes_every_folder_no_current_loaded_file_owns(tmp_path: Path) ->
         revocation = pl.DataFrame([{"row_number": 1, "award_id": f"x{file_id}"}])
         segments.commit(segments.stage(root, {"raw_revocations": revocation}), root, file_id)
     abandoned = segments.stage(root, {})
+    (root / "notes.txt").write_text("left here by hand")
 
     Store.open(store_path).close()
 
