@@ -14,12 +14,37 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 
-from dashboard import access, caching, health, shell, warmup
+from dashboard import access, caching, health, prefetch, shell, warmup
 from dashboard.pages import PAGE_MODULES
 from dashboard.snapshot import SNAPSHOT_EXTENSION, Snapshot
 from skillboard.settings import Settings, load_settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+PRELOADED_CHUNKS = ("dash/dcc/async-graph.js", "dash/dcc/async-dropdown.js")
+"""dcc's lazily loaded code for the charts and the filter dropdowns, which every page draws.
+A component library fetches such a chunk only when the first component needing it renders,
+after the layout has arrived: a round trip in series before any chart can be drawn. Preloaded,
+it is fetched with the bundles (the lazy loader then finds it in the browser's memory). Pages
+name their own in ``register_page(preload=...)`` (the grid pages: AG Grid's)."""
+
+
+class Dashboard(dash.Dash):
+    """The Dash app whose page HTML preloads the lazily loaded code the page's first view
+    needs (:data:`PRELOADED_CHUNKS` and the page's own)."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]
+        """Dash's page HTML, with one ``<link rel="preload">`` per chunk before ``</head>``."""
+        page = str(super().interpolate_index(**kwargs))  # type: ignore[no-untyped-call]
+        prefix = str(self.config.requests_pathname_prefix or "/")
+        path = flask.request.path if flask.has_request_context() else "/"
+        extra = next(
+            (p.get("preload", ()) for p in dash.page_registry.values() if p["path"] == path), ()
+        )
+        links = "".join(
+            f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/{chunk}">'
+            for chunk in (*PRELOADED_CHUNKS, *extra)
+        )
+        return page.replace("</head>", links + "</head>", 1)
 
 
 def create_app(settings: Settings) -> dash.Dash:
@@ -33,7 +58,7 @@ def create_app(settings: Settings) -> dash.Dash:
     """
     server = flask.Flask("dashboard")
     server.extensions[SNAPSHOT_EXTENSION] = Snapshot(settings.snapshot_path)
-    app = dash.Dash(
+    app = Dashboard(
         "dashboard",
         server=server,  # type: ignore[arg-type]
         use_pages=True,
@@ -47,9 +72,11 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     for module in PAGE_MODULES:
         module.register(app)
-    app.layout = shell.layout()
+    app.layout = shell.layout  # a function: the first view is drawn per request (shell.layout)
     shell.register(app)
     access.install(server, settings, app.csp_hashes)  # login, gate, headers, error pages
+    prefetch.install(server)
+    server.before_request(shell.prefetch_first_view)  # after the gate: only for a known user
     health.register(server)  # /healthz, answered ahead of login and Dash
     caching.register(app)  # long-lived Cache-Control on fingerprinted static files
     warmup.finish_setup(app)  # Dash's first-request setup is not thread-safe

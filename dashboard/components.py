@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 import polars as pl
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -61,7 +62,12 @@ def graph_config(filename: str) -> dict[str, Any]:
 
 
 def chart_card(
-    chart_id: str, *, subtitle: str = "", height: int = 360, csv: bool = True
+    chart_id: str,
+    *,
+    subtitle: str = "",
+    height: int = 360,
+    csv: bool = True,
+    figure: go.Figure | None = None,
 ) -> dbc.Card:
     """A card holding one chart, with a CSV download of its data in the header.
 
@@ -70,7 +76,9 @@ def chart_card(
         subtitle: one line under the chart saying what it counts.
         height: the graph's initial height in pixels.
         csv: whether to offer the CSV button.
+        figure: the chart as first drawn (None: empty until a callback fills it).
     """
+    drawn: dict[str, Any] = {} if figure is None else {"figure": figure}
     header: list[Any] = [html.Span(subtitle, className="text-muted small")]
     if csv:
         header.append(
@@ -99,6 +107,7 @@ def chart_card(
                         id=chart_id,
                         config=cast(Any, graph_config(chart_id)),
                         style={"minHeight": f"{height}px"},
+                        **drawn,
                     ),
                     type="dot",
                     delay_show=300,
@@ -127,12 +136,21 @@ def kpi_card(label: str, value: str, detail: str = "", *, tooltip: str = "") -> 
     )
 
 
+AG_GRID_CHUNKS = ("dash_ag_grid/async-community.js",)
+"""The code AG Grid loads lazily when a page's first grid renders: a page with grids preloads
+it with its HTML (``register_page(preload=...)``, see ``dashboard.app.Dashboard``)."""
+
+Grid = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+"""An AG Grid's rowData and columnDefs, as a page callback returns them."""
+
+
 def data_grid(
     grid_id: str,
     frame: pl.DataFrame | None = None,
     *,
     height: int = 360,
     csv_name: str | None = None,
+    grid: Grid | None = None,
 ) -> dag.AgGrid:
     """A sortable, filterable AG Grid; CSV export through its own exportDataAsCsv.
 
@@ -141,11 +159,14 @@ def data_grid(
         frame: rows to show now (or later through a callback).
         height: pixels.
         csv_name: file name for the CSV export.
+        grid: rows and columns to show now, as a callback gives them (instead of ``frame``).
     """
+    if grid is None:
+        grid = (frame_records(frame), column_defs(frame)) if frame is not None else ([], [])
     return dag.AgGrid(
         id=grid_id,
-        rowData=frame_records(frame) if frame is not None else [],
-        columnDefs=column_defs(frame) if frame is not None else [],
+        rowData=grid[0],
+        columnDefs=grid[1],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         columnSize="responsiveSizeToFit",
         dashGridOptions={
@@ -216,6 +237,17 @@ def guarded(function: Callable[P, T]) -> Callable[P, T]:
             raise PreventUpdate from exc
 
     return wrapper
+
+
+def first_view(function: Callable[..., T], *args: Any) -> T | None:
+    """What a page callback gives for ``args``, computed while the page's layout is built so
+    the first view arrives drawn (the callback itself is ``prevent_initial_call``); None where
+    the callback would leave its outputs as they are (no snapshot, not allowed, malformed).
+    """
+    try:
+        return guarded(function)(*args)
+    except PreventUpdate:
+        return None
 
 
 def snapshot_ready() -> bool:

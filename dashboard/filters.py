@@ -84,6 +84,19 @@ def from_query(search: str | None) -> Filters:
     return Filters(**lists, as_of=parse_date(as_of_values[-1]) if as_of_values else None)
 
 
+def query_params(search: str | None) -> dict[str, str | list[str]]:
+    """A query string as Dash passes it to a page layout: one value per parameter, or a list
+    when the parameter repeats (``dash._pages._parse_query_string``)."""
+    query = search.lstrip("?") if isinstance(search, str) else ""
+    parsed = parse_qs(query, keep_blank_values=True)
+    return {name: values[0] if len(values) == 1 else values for name, values in parsed.items()}
+
+
+def from_params(params: dict[str, Any]) -> Filters:
+    """The filters named by page-layout parameters (see :func:`query_params`)."""
+    return from_query(urlencode(params, doseq=True))
+
+
 def to_query(filters: Filters) -> str:
     """The query string for the filters: ``""`` when none is set, else ``"?..."``."""
     pairs: list[tuple[str, str]] = []

@@ -4,20 +4,32 @@ Filter state flows one way: URL query -> dropdowns -> ``FILTERS_STORE`` -> page 
 filter change rewrites the address bar with ``history.replaceState`` (a clientside callback), so
 a copied link or a reload reproduces the view without re-rendering the page; navigation links
 carry the current query so the filters follow the person from page to page.
+
+The first view is drawn on the server: :func:`layout` is called for the browser's
+``/_dash-layout`` request, reads the page's address from its ``Referer`` and returns the whole
+view (dropdowns filled, stores set, the page with its figures), so the browser draws it without
+a callback. Every callback that would only recompute what the layout already holds is
+``prevent_initial_call``; they run when something changes. Chained on first load, those round
+trips (URL -> dropdowns + page -> store -> charts, each waiting for the one before) took most
+of a second of a 2.5 s first render at scale M. Without a usable ``Referer`` the layout is the
+bare frame and the same callbacks fill it in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import access, components, data, filters, ids
+from dashboard import access, components, data, filters, ids, prefetch
 from dashboard.snapshot import NoSnapshot, current_snapshot
 
 PAGES = (
@@ -35,14 +47,27 @@ FILTER_FIELDS = (
     ("job_family", ids.FILTER_JOB_FAMILY, "Job family"),
     ("framework", ids.FILTER_FRAMEWORK, "Skill framework"),
 )
+# The ids inside dash.page_container (Dash's router callback writes to them).
+PAGES_LOCATION = "_pages_location"
+PAGES_CONTENT = "_pages_content"
+PAGES_STORE = "_pages_store"
+PAGES_DUMMY = "_pages_dummy"
 TEAM_OPTIONS_SHOWN = 200
 """Team filter options sent with the page; the rest are found by typing (see shown_teams)."""
 
 
-def navbar() -> dbc.Navbar:
-    """The top bar: brand, one link per page, snapshot freshness."""
+def navbar(view: FirstView | None = None) -> dbc.Navbar:
+    """The top bar: brand, one link per page, snapshot freshness (filled in for ``view``)."""
+    query = view.query if view else ""
     links = [
-        dbc.NavItem(dbc.NavLink(label, href=path, id={"type": ids.NAV_LINK, "path": path}))
+        dbc.NavItem(
+            dbc.NavLink(
+                label,
+                href=path + query,
+                active=view is not None and path == view.pathname,
+                id={"type": ids.NAV_LINK, "path": path},
+            )
+        )
         for path, label in PAGES
     ]
     return dbc.Navbar(
@@ -50,8 +75,12 @@ def navbar() -> dbc.Navbar:
             [
                 dbc.NavbarBrand("Skillboard", href="/", className="fw-semibold"),
                 dbc.Nav(links, navbar=True, className="me-auto", id=ids.NAV),
-                html.Span(id=ids.FRESHNESS, className="navbar-text small"),
-                html.Span(id=ids.USER_MENU),
+                html.Span(
+                    freshness(view.pathname) if view else None,
+                    id=ids.FRESHNESS,
+                    className="navbar-text small",
+                ),
+                html.Span(user_menu(view.pathname) if view else None, id=ids.USER_MENU),
             ],
             fluid=True,
         ),
@@ -61,24 +90,36 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def filter_bar() -> dbc.Card:
-    """The global filters (their values come from the URL, their options from the snapshot)."""
+def filter_bar(view: FirstView | None = None) -> dbc.Card:
+    """The global filters (their values come from the URL, their options from the snapshot);
+    filled in for ``view``, empty until :func:`options_and_values` runs otherwise."""
+    state = filter_state(view.search, reset=False) if view else None
     columns = [
         dbc.Col(
             [
                 dbc.Label(label, html_for=component_id, className="filter-label"),
-                dcc.Dropdown(id=component_id, multi=True, placeholder="All", options=[], value=[]),
+                dcc.Dropdown(
+                    id=component_id,
+                    multi=True,
+                    placeholder="All",
+                    options=state[i] if state else [],
+                    value=state[len(FILTER_FIELDS) + i] if state else [],
+                ),
             ],
             md=2,
         )
-        for _, component_id, label in FILTER_FIELDS
+        for i, (_, component_id, label) in enumerate(FILTER_FIELDS)
     ]
     columns.append(
         dbc.Col(
             [
                 dbc.Label("As of (month-end)", html_for=ids.FILTER_AS_OF, className="filter-label"),
                 dcc.Dropdown(
-                    id=ids.FILTER_AS_OF, placeholder="Latest snapshot", options=[], clearable=True
+                    id=ids.FILTER_AS_OF,
+                    placeholder="Latest snapshot",
+                    options=state[-2] if state else [],
+                    value=state[-1] if state else None,
+                    clearable=True,
                 ),
             ],
             md=2,
@@ -90,7 +131,11 @@ def filter_bar() -> dbc.Card:
                 dbc.Row(columns, className="g-2"),
                 html.Div(
                     [
-                        html.Div(id=ids.FILTER_NOTE, className="page-note"),
+                        html.Div(
+                            filter_note(view.store) if view else None,
+                            id=ids.FILTER_NOTE,
+                            className="page-note",
+                        ),
                         dbc.Button("Reset filters", id=ids.FILTER_RESET, color="link", size="sm"),
                     ],
                     className="d-flex justify-content-between align-items-center",
@@ -101,16 +146,118 @@ def filter_bar() -> dbc.Card:
     )
 
 
-def layout() -> html.Div:
-    """The app's layout: nav, filters, stores and the page container."""
+@dataclass(frozen=True)
+class FirstView:
+    """The page a browser is loading, and the filters its address names (inside the scope)."""
+
+    pathname: str
+    search: str
+    """The address's query string as sent (``""`` or ``"?..."``)."""
+    store: dict[str, Any]
+    """What ``FILTERS_STORE`` holds for it."""
+    query: str
+    """What ``QUERY_STORE`` holds for it: the filters rebuilt, never echoed as sent."""
+
+
+def first_store(query: dict[str, Any]) -> dict[str, Any]:
+    """The filter store a page's first view is drawn with, from the query parameters Dash
+    passes to a page layout (a value, or a list for a repeated parameter): the same filters
+    :func:`store_filters` would put in the store once the dropdowns are filled."""
+    return filters.to_store(in_scope(filters.from_params(query)))
+
+
+def requested_view() -> FirstView | None:
+    """The page this ``/_dash-layout`` request is for, from its ``Referer`` (the page's own
+    address: the app sends ``Referrer-Policy: same-origin``); None outside such a request, or
+    when the referrer is missing, from another site or names no page."""
+    if not flask.has_request_context() or not flask.request.path.endswith("_dash-layout"):
+        return None
+    referrer = urlsplit(flask.request.referrer or "")
+    if referrer.netloc != flask.request.host:
+        return None  # another site (or no referrer at all)
+    return view_of(referrer.path or "/", f"?{referrer.query}" if referrer.query else "")
+
+
+def view_of(pathname: str, search: str) -> FirstView | None:
+    """The first view of a page address; None for a path Dash's router resolves (a 404)."""
+    if pathname not in {path for path, _ in PAGES}:
+        return None
+    chosen = in_scope(filters.from_query(search))
+    return FirstView(pathname, search, filters.to_store(chosen), filters.to_query(chosen))
+
+
+def prefetch_key(pathname: str, search: str) -> tuple[Any, ...]:
+    """Who asks for which address: a view built for one user is never given to another."""
+    _, user = access.request_identity()
+    who = (user.name, user.session_tag()) if user is not None else None
+    return (who, pathname, search)
+
+
+def prefetch_first_view() -> None:
+    """Before a page's HTML is served: start building the view its ``/_dash-layout`` request
+    will ask for about a second later (see :mod:`dashboard.prefetch`)."""
+    request = flask.request
+    early = prefetch.current()
+    if early is None or request.method != "GET" or request.path not in {p for p, _ in PAGES}:
+        return
+    search = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+    pathname = request.path
+    early.start(prefetch_key(pathname, search), lambda: frame(view_of(pathname, search)))
+
+
+def page_container(view: FirstView | None) -> Component:
+    """``dash.page_container`` with the requested page already in it.
+
+    The location component carries the page's address, so it reports no change when it
+    mounts and Dash's router (``prevent_initial_call``) does not draw the page a second time.
+    """
+    if view is None:
+        return cast(Component, dash.page_container)
+    page = next(p for p in dash.page_registry.values() if p["path"] == view.pathname)
+    content = page["layout"](**filters.query_params(view.search))
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.FILTERS_STORE, data=None),
-            dcc.Store(id=ids.QUERY_STORE, data=None),
+            dcc.Location(
+                id=PAGES_LOCATION,
+                refresh="callback-nav",
+                pathname=view.pathname,
+                search=view.search,
+            ),
+            html.Div(content, id=PAGES_CONTENT, disable_n_clicks=True),
+            dcc.Store(id=PAGES_STORE, data={"title": page["title"]}),
+            html.Div(id=PAGES_DUMMY, disable_n_clicks=True),
+        ]
+    )
+
+
+def layout() -> html.Div:
+    """The app's layout: nav, filters, stores and the page container; for a browser loading a
+    page (see :func:`requested_view`) all of them drawn for that page and its filters, taken
+    from :mod:`dashboard.prefetch` when the page's HTML request started it."""
+    view = requested_view()
+    early = prefetch.current() if view is not None else None
+    if view is not None and early is not None:
+        built = early.take(prefetch_key(view.pathname, view.search))
+        if isinstance(built, html.Div):
+            return built
+    return frame(view)
+
+
+def frame(view: FirstView | None) -> html.Div:
+    """The layout drawn for ``view`` (None: the bare frame the callbacks fill in)."""
+    return html.Div(
+        [
+            dcc.Location(
+                id=ids.URL,
+                refresh=False,
+                pathname=view.pathname if view else None,
+                search=view.search if view else None,
+            ),
+            dcc.Store(id=ids.FILTERS_STORE, data=view.store if view else None),
+            dcc.Store(id=ids.QUERY_STORE, data=view.query if view else None),
             dcc.Store(id=ids.URL_SYNC, data=None),
-            navbar(),
-            dbc.Container([filter_bar(), dash.page_container], fluid=True, className="pb-5"),
+            navbar(view),
+            dbc.Container([filter_bar(view), page_container(view)], fluid=True, className="pb-5"),
         ]
     )
 
@@ -124,9 +271,12 @@ def options_and_values(search: str | None, _reset: int | None) -> tuple[Any, ...
     Returns:
         five option lists, five value lists, the as-of options and the as-of value.
     """
-    chosen = (
-        filters.Filters() if ctx.triggered_id == ids.FILTER_RESET else filters.from_query(search)
-    )
+    return filter_state(search, reset=ctx.triggered_id == ids.FILTER_RESET)
+
+
+def filter_state(search: str | None, *, reset: bool) -> tuple[Any, ...]:
+    """What :func:`options_and_values` returns, outside a callback (the first view's layout)."""
+    chosen = filters.Filters() if reset else filters.from_query(search)
     try:
         db = current_snapshot()
         options = data.filter_options(db, data.current_scope())
@@ -309,6 +459,7 @@ def register(app: dash.Dash) -> None:
         + [Output(ids.FILTER_AS_OF, "options"), Output(ids.FILTER_AS_OF, "value")],
         Input(ids.URL, "search"),
         Input(ids.FILTER_RESET, "n_clicks"),
+        prevent_initial_call=True,  # the first view's layout holds them (see the docstring)
     )(components.guarded(options_and_values))
     app.callback(
         Output(ids.FILTER_TEAM, "options", allow_duplicate=True),
@@ -320,22 +471,26 @@ def register(app: dash.Dash) -> None:
         Output(ids.FILTERS_STORE, "data"),
         Output(ids.QUERY_STORE, "data"),
         [Input(i, "value") for i in field_ids] + [Input(ids.FILTER_AS_OF, "value")],
+        prevent_initial_call=True,
     )(components.guarded(store_filters))
     app.callback(
         Output({"type": ids.NAV_LINK, "path": ALL}, "href"),
         Output({"type": ids.NAV_LINK, "path": ALL}, "active"),
         Input(ids.QUERY_STORE, "data"),
         Input(ids.URL, "pathname"),
+        prevent_initial_call=True,
     )(components.guarded(nav_state))
-    app.callback(Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"))(
-        components.guarded(freshness)
-    )
-    app.callback(Output(ids.USER_MENU, "children"), Input(ids.URL, "pathname"))(
-        components.guarded(user_menu)
-    )
-    app.callback(Output(ids.FILTER_NOTE, "children"), Input(ids.FILTERS_STORE, "data"))(
-        components.guarded(filter_note)
-    )
+    app.callback(
+        Output(ids.FRESHNESS, "children"), Input(ids.URL, "pathname"), prevent_initial_call=True
+    )(components.guarded(freshness))
+    app.callback(
+        Output(ids.USER_MENU, "children"), Input(ids.URL, "pathname"), prevent_initial_call=True
+    )(components.guarded(user_menu))
+    app.callback(
+        Output(ids.FILTER_NOTE, "children"),
+        Input(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
+    )(components.guarded(filter_note))
     app.callback(
         Output({"type": ids.CSV_DOWNLOAD, "chart": MATCH}, "data"),
         Input({"type": ids.CSV_BUTTON, "chart": MATCH}, "n_clicks"),

@@ -12,20 +12,23 @@ from dash import Input, Output, ctx, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, data, figures, filters, ids
+from dashboard import components, data, figures, filters, ids, shell
 from dashboard.snapshot import current_snapshot
 
 PATH = "/coverage"
 
 
-def layout(**_query: Any) -> Component:
-    """The Coverage page."""
+def layout(**query: Any) -> Component:
+    """The Coverage page, drawn for the filters its query names (the first view; the callbacks
+    redraw it when the filters change)."""
     if not components.snapshot_ready():
         return components.no_data_alert()
+    store = shell.first_store(query)
+    heat = components.first_view(heatmap, store)
     return html.Div(
         [
             html.H2("Skill coverage", className="page-title mb-3"),
-            components.note(None, ids.COVERAGE_NOTE),
+            components.note(heat[1] if heat else None, ids.COVERAGE_NOTE),
             dbc.Row(
                 [
                     dbc.Col(
@@ -33,6 +36,7 @@ def layout(**_query: Any) -> Component:
                             ids.COVERAGE_HEATMAP,
                             subtitle="Coverage % / target per team and required skill "
                             "(▼ below target); click a cell for the people",
+                            figure=heat[0] if heat else None,
                         ),
                         lg=12,
                     )
@@ -45,12 +49,15 @@ def layout(**_query: Any) -> Component:
                         components.chart_card(
                             ids.COVERAGE_GAPS,
                             subtitle="People short of target; click a bar for the people",
+                            figure=components.first_view(gaps, store),
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            ids.COVERAGE_TREND, subtitle="Coverage index at each month-end"
+                            ids.COVERAGE_TREND,
+                            subtitle="Coverage index at each month-end",
+                            figure=components.first_view(trend, store),
                         ),
                         lg=6,
                     ),
@@ -68,7 +75,10 @@ def layout(**_query: Any) -> Component:
                     ),
                     dbc.CardBody(
                         components.data_grid(
-                            ids.COVERAGE_SPOF, height=300, csv_name="single_points_of_failure.csv"
+                            ids.COVERAGE_SPOF,
+                            height=300,
+                            csv_name="single_points_of_failure.csv",
+                            grid=components.first_view(spof, store),
                         )
                     ),
                 ],
@@ -275,16 +285,30 @@ def clicked_key(click: dict[str, Any] | None) -> tuple[str, str, str, str] | Non
 def register(app: dash.Dash) -> None:
     """Register the page and wire its callbacks to ``app``."""
     components.register_page(
-        __name__, path=PATH, name="Coverage", title="Skillboard · Coverage", layout=layout, order=1
+        __name__,
+        path=PATH,
+        name="Coverage",
+        title="Skillboard · Coverage",
+        layout=layout,
+        preload=components.AG_GRID_CHUNKS,
+        order=1,
     )
+    # The layout draws the first view: these run when the filters change.
     store = Input(ids.FILTERS_STORE, "data")
+    later = {"prevent_initial_call": True}
     app.callback(
-        Output(ids.COVERAGE_HEATMAP, "figure"), Output(ids.COVERAGE_NOTE, "children"), store
+        Output(ids.COVERAGE_HEATMAP, "figure"),
+        Output(ids.COVERAGE_NOTE, "children"),
+        store,
+        **later,
     )(components.guarded(heatmap))
-    app.callback(Output(ids.COVERAGE_GAPS, "figure"), store)(components.guarded(gaps))
-    app.callback(Output(ids.COVERAGE_TREND, "figure"), store)(components.guarded(trend))
+    app.callback(Output(ids.COVERAGE_GAPS, "figure"), store, **later)(components.guarded(gaps))
+    app.callback(Output(ids.COVERAGE_TREND, "figure"), store, **later)(components.guarded(trend))
     app.callback(
-        Output(ids.COVERAGE_SPOF, "rowData"), Output(ids.COVERAGE_SPOF, "columnDefs"), store
+        Output(ids.COVERAGE_SPOF, "rowData"),
+        Output(ids.COVERAGE_SPOF, "columnDefs"),
+        store,
+        **later,
     )(components.guarded(spof))
     app.callback(
         Output(ids.COVERAGE_DRILL, "is_open"),

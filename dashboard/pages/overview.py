@@ -28,10 +28,22 @@ KPIS = (
 )
 
 
-def layout(**_query: Any) -> Component:
-    """The Overview page (filters come from the shell's store, not from these arguments)."""
+def layout(**query: Any) -> Component:
+    """The Overview page, drawn for the filters its query names (the first view; the callbacks
+    redraw it when the filters change)."""
     if not components.snapshot_ready():
         return components.no_data_alert()
+    store = shell.first_store(query)
+    head = components.first_view(headcount, store)
+    expiry = components.first_view(expiring, store)
+    cards = {
+        ids.KPI_HEADCOUNT: head[1] if head else None,
+        ids.KPI_COVERAGE: components.first_view(coverage_kpi, store),
+        ids.KPI_EXPIRING: expiry[1] if expiry else None,
+        ids.KPI_ATTRITION: components.first_view(attrition_kpi, store),
+        ids.KPI_ROI: components.first_view(roi_kpi, store),
+        ids.KPI_FRESHNESS: components.first_view(freshness_kpi, store),
+    }
     return html.Div(
         [
             html.Div(
@@ -64,7 +76,11 @@ def layout(**_query: Any) -> Component:
             ),
             dbc.Row(
                 [
-                    dbc.Col(html.Div(components.kpi_card(label, "…"), id=kpi_id), md=2, sm=4)
+                    dbc.Col(
+                        html.Div(cards[kpi_id] or components.kpi_card(label, "…"), id=kpi_id),
+                        md=2,
+                        sm=4,
+                    )
                     for kpi_id, label in KPIS
                 ],
                 className="g-3 mb-3",
@@ -76,12 +92,15 @@ def layout(**_query: Any) -> Component:
                         components.chart_card(
                             ids.OVERVIEW_HEADCOUNT,
                             subtitle="Active people per department on the as-of date",
+                            figure=head[0] if head else None,
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            ids.OVERVIEW_GAPS, subtitle="People short of each skill target"
+                            ids.OVERVIEW_GAPS,
+                            subtitle="People short of each skill target",
+                            figure=components.first_view(gaps, store),
                         ),
                         lg=6,
                     ),
@@ -92,13 +111,17 @@ def layout(**_query: Any) -> Component:
                 [
                     dbc.Col(
                         components.chart_card(
-                            ids.OVERVIEW_EXPIRING, subtitle="Valid credentials that lapse soon"
+                            ids.OVERVIEW_EXPIRING,
+                            subtitle="Valid credentials that lapse soon",
+                            figure=expiry[0] if expiry else None,
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            ids.OVERVIEW_ATTRITION, subtitle="Leavers per month, last 24 months"
+                            ids.OVERVIEW_ATTRITION,
+                            subtitle="Leavers per month, last 24 months",
+                            figure=components.first_view(attrition, store),
                         ),
                         lg=6,
                     ),
@@ -296,19 +319,35 @@ def register(app: dash.Dash) -> None:
     components.register_page(
         __name__, path=PATH, name="Overview", title="Skillboard · Overview", layout=layout, order=0
     )
+    # The layout draws the first view: these run when the filters change.
     store = Input(ids.FILTERS_STORE, "data")
+    later = {"prevent_initial_call": True}
     app.callback(
-        Output(ids.OVERVIEW_HEADCOUNT, "figure"), Output(ids.KPI_HEADCOUNT, "children"), store
+        Output(ids.OVERVIEW_HEADCOUNT, "figure"),
+        Output(ids.KPI_HEADCOUNT, "children"),
+        store,
+        **later,
     )(components.guarded(headcount))
-    app.callback(Output(ids.KPI_COVERAGE, "children"), store)(components.guarded(coverage_kpi))
-    app.callback(Output(ids.OVERVIEW_GAPS, "figure"), store)(components.guarded(gaps))
+    app.callback(Output(ids.KPI_COVERAGE, "children"), store, **later)(
+        components.guarded(coverage_kpi)
+    )
+    app.callback(Output(ids.OVERVIEW_GAPS, "figure"), store, **later)(components.guarded(gaps))
     app.callback(
-        Output(ids.OVERVIEW_EXPIRING, "figure"), Output(ids.KPI_EXPIRING, "children"), store
+        Output(ids.OVERVIEW_EXPIRING, "figure"),
+        Output(ids.KPI_EXPIRING, "children"),
+        store,
+        **later,
     )(components.guarded(expiring))
-    app.callback(Output(ids.OVERVIEW_ATTRITION, "figure"), store)(components.guarded(attrition))
-    app.callback(Output(ids.KPI_ATTRITION, "children"), store)(components.guarded(attrition_kpi))
-    app.callback(Output(ids.KPI_ROI, "children"), store)(components.guarded(roi_kpi))
-    app.callback(Output(ids.KPI_FRESHNESS, "children"), store)(components.guarded(freshness_kpi))
+    app.callback(Output(ids.OVERVIEW_ATTRITION, "figure"), store, **later)(
+        components.guarded(attrition)
+    )
+    app.callback(Output(ids.KPI_ATTRITION, "children"), store, **later)(
+        components.guarded(attrition_kpi)
+    )
+    app.callback(Output(ids.KPI_ROI, "children"), store, **later)(components.guarded(roi_kpi))
+    app.callback(Output(ids.KPI_FRESHNESS, "children"), store, **later)(
+        components.guarded(freshness_kpi)
+    )
     app.callback(
         Output(ids.OVERVIEW_REPORT_DOWNLOAD, "data"),
         Input(ids.OVERVIEW_REPORT_PNG, "n_clicks"),

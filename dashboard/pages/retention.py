@@ -17,16 +17,18 @@ from dash import Input, Output, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, data, figures, filters, ids
+from dashboard import components, data, figures, filters, ids, shell
 from dashboard.snapshot import current_snapshot
 
 PATH = "/retention"
 
 
-def layout(**_query: Any) -> Component:
-    """The Retention page."""
+def layout(**query: Any) -> Component:
+    """The Retention page, drawn for the filters its query names (the first view; the
+    callbacks redraw it when the filters change)."""
     if not components.snapshot_ready():
         return components.no_data_alert()
+    store = shell.first_store(query)
     return html.Div(
         [
             html.H2("Retention", className="page-title mb-1"),
@@ -40,19 +42,24 @@ def layout(**_query: Any) -> Component:
                 color="warning",
                 className="py-2 small",
             ),
-            html.Div(id=ids.RETENTION_SUMMARY, className="mb-3"),
+            html.Div(
+                components.first_view(summary, store), id=ids.RETENTION_SUMMARY, className="mb-3"
+            ),
             dbc.Row(
                 [
                     dbc.Col(
                         components.chart_card(
                             ids.RETENTION_RATES,
                             subtitle="Annualised attrition, 24 months to the snapshot date",
+                            figure=components.first_view(rates, store),
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            ids.RETENTION_FOREST, subtitle="Below 1: badge holders left less often"
+                            ids.RETENTION_FOREST,
+                            subtitle="Below 1: badge holders left less often",
+                            figure=components.first_view(forest, store),
                         ),
                         lg=6,
                     ),
@@ -63,13 +70,17 @@ def layout(**_query: Any) -> Component:
                 [
                     dbc.Col(
                         components.chart_card(
-                            ids.RETENTION_KM, subtitle="Share still employed by months of tenure"
+                            ids.RETENTION_KM,
+                            subtitle="Share still employed by months of tenure",
+                            figure=components.first_view(curves, store),
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         components.chart_card(
-                            ids.RETENTION_ATTRITION, subtitle="Leavers per month"
+                            ids.RETENTION_ATTRITION,
+                            subtitle="Leavers per month",
+                            figure=components.first_view(monthly, store),
                         ),
                         lg=6,
                     ),
@@ -174,9 +185,14 @@ def register(app: dash.Dash) -> None:
         layout=layout,
         order=3,
     )
+    # The layout draws the first view: these run when the filters change.
     store = Input(ids.FILTERS_STORE, "data")
-    app.callback(Output(ids.RETENTION_RATES, "figure"), store)(components.guarded(rates))
-    app.callback(Output(ids.RETENTION_FOREST, "figure"), store)(components.guarded(forest))
-    app.callback(Output(ids.RETENTION_KM, "figure"), store)(components.guarded(curves))
-    app.callback(Output(ids.RETENTION_ATTRITION, "figure"), store)(components.guarded(monthly))
-    app.callback(Output(ids.RETENTION_SUMMARY, "children"), store)(components.guarded(summary))
+    later = {"prevent_initial_call": True}
+    for output, function in (
+        (Output(ids.RETENTION_RATES, "figure"), rates),
+        (Output(ids.RETENTION_FOREST, "figure"), forest),
+        (Output(ids.RETENTION_KM, "figure"), curves),
+        (Output(ids.RETENTION_ATTRITION, "figure"), monthly),
+        (Output(ids.RETENTION_SUMMARY, "children"), summary),
+    ):
+        app.callback(output, store, **later)(components.guarded(function))

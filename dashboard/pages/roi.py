@@ -13,7 +13,7 @@ from dash import Input, Output, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, data, figures, filters, ids, whatif
+from dashboard import components, data, figures, filters, ids, shell, whatif
 from dashboard.snapshot import current_snapshot
 
 PATH = "/roi"
@@ -33,10 +33,16 @@ TABLE_COLUMNS = (
 )
 
 
-def layout(**_query: Any) -> Component:
-    """The Training ROI page."""
+def layout(**query: Any) -> Component:
+    """The Training ROI page under the ETL's assumptions (the first view; the callbacks redraw
+    it when the assumptions or the filters change)."""
     if not components.snapshot_ready():
         return components.no_data_alert()
+    store = shell.first_store(query)
+    assumed = components.first_view(defaults, store, None)
+    share, rate = assumed if assumed else (None, None)
+    drawn = components.first_view(update, share, rate, store)
+    figure, rows, columns, text = drawn if drawn else (None, [], [], None)
     return html.Div(
         [
             html.H2("Training ROI", className="page-title mb-1"),
@@ -50,7 +56,9 @@ def layout(**_query: Any) -> Component:
                 [
                     dbc.Col(
                         components.chart_card(
-                            ids.ROI_CHART, subtitle="ROI % with 95% interval; green ≥ 0"
+                            ids.ROI_CHART,
+                            subtitle="ROI % with 95% interval; green ≥ 0",
+                            figure=figure,
                         ),
                         lg=8,
                     ),
@@ -70,6 +78,7 @@ def layout(**_query: Any) -> Component:
                                             [
                                                 dbc.Input(
                                                     id=ids.ROI_SHARE,
+                                                    value=share,
                                                     type="number",
                                                     min=0,
                                                     max=3,
@@ -88,6 +97,7 @@ def layout(**_query: Any) -> Component:
                                             [
                                                 dbc.Input(
                                                     id=ids.ROI_RATE,
+                                                    value=rate,
                                                     type="number",
                                                     min=0,
                                                     step=1,
@@ -105,6 +115,7 @@ def layout(**_query: Any) -> Component:
                                             outline=True,
                                         ),
                                         html.Div(
+                                            text,
                                             id=ids.ROI_ASSUMPTIONS,
                                             className="small text-muted mt-3",
                                         ),
@@ -129,7 +140,12 @@ def layout(**_query: Any) -> Component:
                         )
                     ),
                     dbc.CardBody(
-                        components.data_grid(ids.ROI_TABLE, height=320, csv_name="training_roi.csv")
+                        components.data_grid(
+                            ids.ROI_TABLE,
+                            height=320,
+                            csv_name="training_roi.csv",
+                            grid=(rows, columns),
+                        )
                     ),
                 ]
             ),
@@ -209,6 +225,7 @@ def register(app: dash.Dash) -> None:
         name="Training ROI",
         title="Skillboard · Training ROI",
         layout=layout,
+        preload=components.AG_GRID_CHUNKS,
         order=2,
     )
     app.callback(
@@ -216,6 +233,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.ROI_RATE, "value"),
         Input(ids.FILTERS_STORE, "data"),
         Input(ids.ROI_RESET, "n_clicks"),
+        prevent_initial_call=True,  # the layout holds the first view
     )(components.guarded(defaults))
     app.callback(
         Output(ids.ROI_CHART, "figure"),
@@ -225,4 +243,5 @@ def register(app: dash.Dash) -> None:
         Input(ids.ROI_SHARE, "value"),
         Input(ids.ROI_RATE, "value"),
         Input(ids.FILTERS_STORE, "data"),
+        prevent_initial_call=True,
     )(components.guarded(update))

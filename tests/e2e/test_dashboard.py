@@ -153,6 +153,67 @@ def test_copied_link_reproduces_a_filtered_view(server: Any, page: Any, db: Any)
     )
 
 
+def test_first_view_is_drawn_without_a_callback(server: Any, page: Any, db: Any) -> None:
+    """Loading /coverage?department=<the first department>: the heatmap arrives drawn for that
+    department in the page's layout; no POST to /_dash-update-component fills it, nor the
+    filters, the store or the page (the chain URL -> dropdowns -> store -> charts that took
+    three round trips). Its rows are the department's coverage cells from the data layer."""
+    department = data.filter_options(db, EVERYONE)["department"][0].value
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda r: posted.append(r.post_data or "") if "_dash-update-component" in r.url else None,
+    )
+    open_page(page, server.url + "/coverage?department=" + department, "coverage-heatmap")
+    wait_for_graph(page, "coverage-trend")
+    heatmap = graph_data(page, "coverage-heatmap")[0]
+    assert set(heatmap["y"]) == {department}
+    redrawn = [
+        body
+        for body in posted
+        for output in ("coverage-heatmap", "shell-filters", "shell-filter-department", "_pages")
+        if output in body
+    ]
+    assert redrawn == []
+    assert department in page.inner_text("#shell-filter-department")
+
+
+def test_nav_link_draws_the_next_page_with_the_filters(server: Any, page: Any, db: Any) -> None:
+    """From the Overview filtered to one department, the Retention link opens that page drawn
+    for the same department (Dash's router calls its layout with the link's query)."""
+    department = data.filter_options(db, EVERYONE)["department"][0].value
+    open_page(page, server.url + "/?department=" + department, "overview-headcount")
+    page.click("#shell-nav a[href^='/retention']")
+    wait_for_graph(page, "retention-rates")
+    assert set(graph_data(page, "retention-rates")[0]["x"]) == {department}
+    assert query_of(page) == {"department": [department]}
+
+
+def test_without_a_referrer_the_callbacks_draw_the_view(server: Any, page: Any, db: Any) -> None:
+    """A browser that sends no Referer gets the bare frame from /_dash-layout; mounting the
+    URL components runs the chain URL -> dropdowns -> store -> charts, and the Overview still
+    ends up drawn for the department of the address."""
+    department = data.filter_options(db, EVERYONE)["department"][0].value
+
+    def without_referrer(route: Any) -> None:
+        # Fetched by Playwright itself: the browser would add the Referer back.
+        headers = {k: v for k, v in route.request.headers.items() if k.lower() != "referer"}
+        route.fulfill(response=route.fetch(headers=headers))
+
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda r: posted.append(r.post_data or "") if "_dash-update-component" in r.url else None,
+    )
+    page.route("**/_dash-layout", without_referrer)
+    open_page(page, server.url + "/?department=" + department, "overview-headcount")
+    wait_for_graph(
+        page, "overview-headcount", f"d[0].y.length === 1 && d[0].y[0] === {department!r}"
+    )
+    assert department in page.inner_text("#shell-filter-department")
+    assert any("shell-filters.data" in body for body in posted)  # the chain did run
+
+
 def test_coverage_heatmap_filter_drill_down_and_csv(
     server: Any, page: Any, db: Any, tmp_path: Path
 ) -> None:
