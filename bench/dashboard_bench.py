@@ -11,8 +11,8 @@
 - **pages**: the first full render of each page in headless Chromium (Playwright), each in a
   fresh browser context (nothing cached), against the app served by ``skillboard serve --prod
   --workers 1`` in a subprocess on 127.0.0.1, in the open demo mode (no users file). "Fully
-  rendered" = every graph of the page is drawn with data (or with its "no data" note) and no
-  callback is still loading.
+  rendered" = every graph of the page is drawn with data (or with its "no data" note), no
+  spinner shows and no callback request is still unanswered (a grid's rows come that way).
 - **worker_rss_mb**: VmRSS of that gunicorn worker after the pages rendered and every
   callback was sent to it once per filter state.
 """
@@ -349,6 +349,26 @@ class ServedApp:
         shutil.rmtree(self._home, ignore_errors=True)
 
 
+NEXT_FRAME_JS = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
+def _callbacks_in_flight(page: Any) -> set[Any]:
+    """The page's callback requests sent and not yet answered (kept up to date by listeners)."""
+    pending: set[Any] = set()
+
+    def sent(request: Any) -> None:
+        if "/_dash-update-component" in request.url:
+            pending.add(request)
+
+    def answered(request: Any) -> None:
+        pending.discard(request)
+
+    page.on("request", sent)
+    page.on("requestfinished", answered)
+    page.on("requestfailed", answered)
+    return pending
+
+
 def measure_pages(app: ServedApp) -> list[dict[str, Any]]:
     """First full render of each page, each in a fresh browser context."""
     from playwright.sync_api import sync_playwright
@@ -363,9 +383,15 @@ def measure_pages(app: ServedApp) -> list[dict[str, Any]]:
                 # bypass_csp: wait_for_function polls with eval, which the app's policy forbids.
                 context = browser.new_context(bypass_csp=True)
                 page = context.new_page()
+                pending = _callbacks_in_flight(page)
                 started = time.perf_counter()
                 page.goto(app.url + path, wait_until="commit")
                 page.wait_for_function(RENDERED_JS, polling=20, timeout=60_000)
+                # A callback without a spinner (a grid's rows) may still be on its way.
+                while pending:
+                    page.wait_for_timeout(10)
+                # ...and then drawn: the next frame comes after the task that handles the answer.
+                page.evaluate(NEXT_FRAME_JS)
                 results.append({"path": path, "render_s": round(time.perf_counter() - started, 2)})
                 context.close()
         finally:

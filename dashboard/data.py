@@ -1186,8 +1186,20 @@ def unmatched_by_identity(db: Snapshot, scope: Scope) -> pl.DataFrame:
     return _run(db, "unmatched_by_identity")
 
 
-def unmatched_awards(db: Snapshot, scope: Scope) -> pl.DataFrame:
-    """The unmatched badge awards themselves (first 5000; admin, hr).
+UNMATCHED_ROWS = 500
+"""Unmatched awards the data page lists (the newest); its CSV has them all."""
+
+
+def unmatched_awards(
+    db: Snapshot, scope: Scope, *, limit: int | None = UNMATCHED_ROWS
+) -> pl.DataFrame:
+    """The unmatched badge awards themselves, newest first (admin, hr).
+
+    Args:
+        db: the snapshot.
+        scope: the person asking.
+        limit: how many (``None``: all; at M there are about 5,000, 2 MB as JSON, which took
+            the browser most of a second to take in).
 
     Raises:
         NotAllowed: for other roles.
@@ -1196,7 +1208,18 @@ def unmatched_awards(db: Snapshot, scope: Scope) -> pl.DataFrame:
     if not _require_table(db, "unmatched_awards"):
         return pl.DataFrame()
     audit.record("person_list", list="unmatched_awards")
-    return _run(db, "unmatched_awards")
+    return _run(db, "unmatched_awards", limit=None if limit is None else max(int(limit), 1))
+
+
+def unmatched_awards_csv(db: Snapshot, scope: Scope) -> str:
+    """Every unmatched badge award as CSV (the page lists :data:`UNMATCHED_ROWS`).
+
+    Raises:
+        NotAllowed: as :func:`unmatched_awards`.
+    """
+    frame = unmatched_awards(db, scope, limit=None)
+    audit.record("download", what="unmatched_awards_csv")
+    return frame.write_csv()
 
 
 # -- CSV downloads: the data behind each chart, by chart id ----------------------------------

@@ -77,6 +77,8 @@ DATA_FILES = "data-files"
 DATA_QUARANTINE = "data-quarantine"
 DATA_UNMATCHED = "data-unmatched"
 DATA_UNMATCHED_CHART = "data-unmatched-chart"
+DATA_UNMATCHED_CSV = "data-unmatched-csv"
+DATA_UNMATCHED_DOWNLOAD = "data-unmatched-download"
 DATA_FRESHNESS = "data-freshness"
 DATA_STEWARD_NOTE = "data-steward-note"
 

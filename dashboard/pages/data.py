@@ -8,7 +8,7 @@ from typing import Any, cast
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, html
+from dash import Input, Output, dcc, html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
@@ -21,8 +21,7 @@ Grid = components.Grid
 
 
 def layout(**query: Any) -> Component:
-    """The Data page, drawn on the server (the first view) except the unmatched awards' list,
-    which its callback sends once the page is up: 5,000 rows, 2 MB of JSON at scale M."""
+    """The Data page, drawn on the server (the first view)."""
     if not components.snapshot_ready():
         return components.no_data_alert()
     store = shell.first_store(query)
@@ -30,16 +29,18 @@ def layout(**query: Any) -> Component:
         ids.DATA_RUNS: runs,
         ids.DATA_FILES: files,
         ids.DATA_QUARANTINE: quarantine,
+        ids.DATA_UNMATCHED: unmatched,
     }
 
-    def section(title: str, grid_id: str, csv: str, height: int = 300) -> dbc.Card:
+    def section(
+        title: str, grid_id: str, csv: str, height: int = 300, footer: Component | None = None
+    ) -> dbc.Card:
         drawn = components.first_view(first[grid_id], store) if grid_id in first else None
+        grid = components.data_grid(grid_id, height=height, csv_name=csv, grid=drawn)
         return dbc.Card(
             [
                 dbc.CardHeader(html.Span(title, className="fw-semibold")),
-                dbc.CardBody(
-                    components.data_grid(grid_id, height=height, csv_name=csv, grid=drawn)
-                ),
+                dbc.CardBody([grid, footer] if footer is not None else grid),
             ],
             className="mb-3",
         )
@@ -81,7 +82,13 @@ def layout(**query: Any) -> Component:
                 [
                     dbc.Col(chart, lg=5),
                     dbc.Col(
-                        section("Unmatched badge awards", ids.DATA_UNMATCHED, "unmatched.csv", 360),
+                        section(
+                            "Unmatched badge awards",
+                            ids.DATA_UNMATCHED,
+                            "unmatched.csv",
+                            360,
+                            footer=_unmatched_footer(),
+                        ),
                         lg=7,
                     ),
                 ],
@@ -119,6 +126,35 @@ def quarantine(store: dict[str, Any] | None) -> Grid:
 def unmatched(store: dict[str, Any] | None) -> Grid:
     """Unmatched awards."""
     return _grid(data.unmatched_awards(_db(store), data.current_scope()))
+
+
+def _unmatched_footer() -> Component:
+    return html.Div(
+        [
+            html.Span(
+                f"The newest {data.UNMATCHED_ROWS:,} are listed; the CSV has every one. ",
+                className="text-muted small me-2",
+            ),
+            dbc.Button(
+                "CSV of all",
+                id=ids.DATA_UNMATCHED_CSV,
+                size="sm",
+                color="secondary",
+                outline=True,
+                title="Download every unmatched badge award",
+            ),
+            dcc.Download(id=ids.DATA_UNMATCHED_DOWNLOAD),
+        ],
+        className="mt-2",
+    )
+
+
+def unmatched_csv(n_clicks: int | None) -> dict[str, Any]:
+    """Every unmatched award as a CSV download."""
+    if not n_clicks:
+        raise PreventUpdate
+    text = data.unmatched_awards_csv(current_snapshot(), data.current_scope())
+    return {"content": text, "filename": "unmatched_awards.csv", "type": "text/csv"}
 
 
 def unmatched_chart(store: dict[str, Any] | None) -> go.Figure:
@@ -171,7 +207,7 @@ def register(app: dash.Dash) -> None:
         preload=components.AG_GRID_CHUNKS,
         order=4,
     )
-    # The layout draws the first view (but the unmatched list): these run on a filter change.
+    # The layout draws the first view: these run on a filter change.
     store = Input(ids.FILTERS_STORE, "data")
     for grid_id, function in (
         (ids.DATA_RUNS, runs),
@@ -183,8 +219,13 @@ def register(app: dash.Dash) -> None:
             Output(grid_id, "rowData"),
             Output(grid_id, "columnDefs"),
             store,
-            prevent_initial_call=grid_id != ids.DATA_UNMATCHED,
+            prevent_initial_call=True,
         )(components.guarded(function))
+    app.callback(
+        Output(ids.DATA_UNMATCHED_DOWNLOAD, "data"),
+        Input(ids.DATA_UNMATCHED_CSV, "n_clicks"),
+        prevent_initial_call=True,
+    )(components.guarded(unmatched_csv))
     app.callback(Output(ids.DATA_UNMATCHED_CHART, "figure"), store, prevent_initial_call=True)(
         components.guarded(unmatched_chart)
     )

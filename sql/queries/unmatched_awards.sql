@@ -1,4 +1,5 @@
--- Badge awards matched to no employee (first 5000), with the reason, for the data page.
+-- Badge awards matched to no employee, newest first, with the reason: the first $limit for the
+-- data page's list (null: all of them, for its CSV).
 with final as (
     select
         u.award_id,
@@ -12,4 +13,4 @@ with final as (
     from unmatched_awards as u
 )
 
-select * from final order by issued_on desc limit 5000
+select * from final order by issued_on desc nulls last, award_id limit $limit

@@ -281,6 +281,16 @@ def test_data_quality_lists(db: Snapshot) -> None:
     assert data.unmatched_by_identity(db, EVERYONE).rows() == [("hashed email", 2), ("email", 1)]
 
 
+def test_unmatched_list_is_the_newest_few_and_the_csv_has_all(db: Snapshot) -> None:
+    """3 unmatched awards issued 2026-01-01 (a1), -02 (a2), -03 (a3): the list with limit 2 is
+    a3, a2 (newest first); the CSV has all three, a header and 3 lines, in the same order."""
+    listed = data.unmatched_awards(db, EVERYONE, limit=2)
+    assert listed["award_id"].to_list() == ["a3", "a2"]
+    lines = data.unmatched_awards_csv(db, EVERYONE).strip().splitlines()
+    assert lines[0].startswith("award_id,badge_name,")
+    assert [line.split(",")[0] for line in lines[1:]] == ["a3", "a2", "a1"]
+
+
 def test_chart_csv_has_the_rows_of_the_chart(db: Snapshot) -> None:
     text = data.chart_csv(db, EVERYONE, Filters(), "overview-headcount")
     lines = text.strip().splitlines()

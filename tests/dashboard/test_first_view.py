@@ -94,15 +94,14 @@ def test_referrer_from_another_site_or_an_unknown_path_is_not_drawn(app: dash.Da
 
 
 def test_page_callbacks_do_not_run_on_load(app: dash.Dash) -> None:
-    """Every server callback is prevent_initial_call except the unmatched-awards list of the
-    Data page (5,000 rows, sent after the first view) and Dash's own router."""
+    """Every server callback is prevent_initial_call: the layout draws the first view."""
     deps = app.server.test_client().get("/_dash-dependencies").get_json()
     on_load = {
         d["output"]
         for d in deps
         if not d.get("clientside_function") and not d["prevent_initial_call"]
     }
-    assert on_load == {f"..{ids.DATA_UNMATCHED}.rowData...{ids.DATA_UNMATCHED}.columnDefs.."}
+    assert on_load == set()
 
 
 def test_roi_first_view_uses_the_etl_assumptions(app: dash.Dash) -> None:
@@ -132,11 +131,13 @@ def test_roi_layout_for_two_departments_reads_both(app: dash.Dash) -> None:
     assert roi.layout(department=["Sales", "Legal"]) is not None
 
 
-def test_data_page_first_view_leaves_the_unmatched_list_to_its_callback(app: dash.Dash) -> None:
-    """The ETL runs grid is filled in the layout; the unmatched awards' grid is empty there."""
+def test_data_page_first_view_lists_the_newest_unmatched_awards(app: dash.Dash) -> None:
+    """The ETL runs grid and the unmatched awards' grid are filled in the layout: the
+    factory's 3 unmatched awards, newest first (a3 2026-01-03, a2, a1)."""
     layout = layout_for(app, BASE + "/data")
     assert props(layout, ids.DATA_RUNS)["rowData"]
-    assert props(layout, ids.DATA_UNMATCHED)["rowData"] == []
+    rows = props(layout, ids.DATA_UNMATCHED)["rowData"]
+    assert [r["award_id"] for r in rows] == ["a3", "a2", "a1"]
 
 
 def test_manager_first_view_stays_in_their_department(

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from dashboard import data, whatif
+from dashboard import data, ids, whatif
 from dashboard.filters import Filters
 from dashboard.snapshot import Snapshot
 
@@ -321,6 +321,11 @@ def test_data_page_lists_runs_and_unmatched_awards(
     page.screenshot(path=str(SCREENSHOTS / "data.png"))
     csv = download_csv(page, "data-unmatched-chart", tmp_path)
     assert csv == data.chart_csv(db, EVERYONE, Filters(), "data-unmatched-chart")
+    # The list holds the newest UNMATCHED_ROWS; "CSV of all" downloads every unmatched award,
+    # as many lines as the chart's bars add up to.
+    everything = download_csv(page, ids.DATA_UNMATCHED_CSV, tmp_path)
+    assert everything == data.unmatched_awards_csv(db, EVERYONE)
+    assert len(everything.strip().splitlines()) - 1 == sum(expected["awards"].to_list())
 
 
 def test_page_render_times_recorded() -> None:
