@@ -13,6 +13,9 @@
   --workers 1`` in a subprocess on 127.0.0.1, in the open demo mode (no users file). "Fully
   rendered" = every graph of the page is drawn with data (or with its "no data" note), no
   spinner shows and no callback request is still unanswered (a grid's rows come that way).
+- **layouts**: each page's ``/_dash-layout`` through the Flask test client, with the page's
+  address as its ``Referer``: the first view drawn on the server (p50 / p95). Not a callback,
+  but the server's share of a first render, reported beside them.
 - **worker_rss_mb**: VmRSS of that gunicorn worker after the pages rendered and every
   callback was sent to it once per filter state.
 """
@@ -257,6 +260,35 @@ def measure_callbacks(warehouse: Path, repeats: int) -> list[dict[str, Any]]:
     return results
 
 
+def measure_layouts(warehouse: Path, repeats: int) -> list[dict[str, Any]]:
+    """p50 / p95 of each page's ``/_dash-layout``, which draws the page's first view on the
+    server (the work the page's callbacks would otherwise do on load), without filters."""
+    from dashboard.app import create_app
+    from skillboard.settings import load_settings
+
+    client = create_app(load_settings(None, warehouse=warehouse)).server.test_client()
+    results = []
+    for path in PAGES:
+        headers = {"Referer": f"http://localhost{path}"}
+        timings = []
+        for attempt in range(repeats + 1):
+            started = time.perf_counter()
+            response = client.get("/_dash-layout", headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"layout of {path} answered {response.status_code}")
+            if attempt:
+                timings.append(elapsed)
+        results.append(
+            {
+                "path": path,
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(percentile(timings, 95), 1),
+            }
+        )
+    return results
+
+
 # -- pages in Chromium against a served app ------------------------------------------------------
 
 
@@ -402,6 +434,7 @@ def measure_pages(app: ServedApp) -> list[dict[str, Any]]:
 def measure(warehouse: Path, repeats: int = 30) -> dict[str, Any]:
     """The dashboard's figures for ``bench/run.py``."""
     callbacks = measure_callbacks(warehouse, repeats)
+    layouts = measure_layouts(warehouse, max(repeats // 3, 5))
     app = ServedApp(warehouse)
     try:
         pages = measure_pages(app)
@@ -414,4 +447,9 @@ def measure(warehouse: Path, repeats: int = 30) -> dict[str, Any]:
         worker_rss = round(rss_mb(app.worker_pid()), 1)
     finally:
         app.stop()
-    return {"callbacks": callbacks, "pages": pages, "worker_rss_mb": worker_rss}
+    return {
+        "callbacks": callbacks,
+        "layouts": layouts,
+        "pages": pages,
+        "worker_rss_mb": worker_rss,
+    }
