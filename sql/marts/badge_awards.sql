@@ -1,7 +1,8 @@
 -- One row per award (de-duplicated by award id, latest file wins), with the employee it was
 -- matched to (or null), how, and its validity interval (see stg_award_validity).
 with awards as (
-    select a.* from stg_badge_awards as a
+    -- Joined on the award's rowid in stg_badge_awards (award_row, see stg_award_matches).
+    select a.rowid as award_row, a.* from stg_badge_awards as a
 ),
 
 params as (
@@ -34,8 +35,8 @@ final as (
         ) as valid_at_as_of,
         a.file_id
     from awards as a
-    inner join stg_award_validity as v on v.award_id = a.award_id
-    inner join stg_award_matches as m on m.award_id = a.award_id
+    inner join stg_award_validity as v on v.award_row = a.award_row
+    inner join stg_award_matches as m on m.award_row = a.award_row
     cross join params
 )
 

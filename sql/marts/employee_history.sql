@@ -17,7 +17,10 @@ with snapshot_dates as (
 ),
 
 keyed as (
+    -- The roster row's rowid lets `attributes` find it again by one integer, not by
+    -- (employee_id, snapshot_date).
     select
+        r.rowid as roster_row,
         r.employee_id,
         r.snapshot_date,
         hash(r.department, r.team, r.manager_id, r.job_title, r.job_family, r.location,
@@ -27,6 +30,7 @@ keyed as (
 
 flagged as (
     select
+        k.roster_row,
         k.employee_id,
         k.snapshot_date,
         case
@@ -40,6 +44,7 @@ flagged as (
 version_of_row as (
     -- stg_roster holds one row per (snapshot_date, employee_id).
     select
+        f.roster_row,
         f.employee_id,
         f.snapshot_date,
         sum(f.starts_version) over (
@@ -163,9 +168,7 @@ attributes as (
         arg_max(r.annual_salary, r.snapshot_date) as annual_salary,
         arg_max(r.performance_rating, r.snapshot_date) as performance_rating
     from stg_roster as r
-    inner join version_of_row as v
-        on v.employee_id = r.employee_id
-        and v.snapshot_date = r.snapshot_date
+    inner join version_of_row as v on v.roster_row = r.rowid
     group by r.employee_id, v.version
 ),
 

@@ -13,7 +13,7 @@ final as (
         m.employee_id,
         min(v.valid_from) as first_badge_on
     from stg_award_matches as m
-    inner join stg_award_validity as v on v.award_id = m.award_id
+    inner join stg_award_validity as v on v.award_row = m.award_row
     cross join params
     where m.employee_id is not null
       and v.ever_valid

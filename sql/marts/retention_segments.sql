@@ -33,7 +33,10 @@ people as (
 
 numbered as (
     -- Intervals are numbered before the people's columns are joined on: the window sorts the
-    -- interval's own five columns, not the whole joined row.
+    -- interval's own five columns, not the whole joined row. Every interval's person is in
+    -- `people`: team_intervals is built from employee_history, and employees holds each of
+    -- its people once. So the inner join below drops nothing and the numbering needs no
+    -- filter first (a semi-join over a million intervals cost a tenth of this model).
     select
         t.employee_id,
         t.team_type,
@@ -42,7 +45,6 @@ numbered as (
         t.valid_to,
         row_number() over (order by t.employee_id, t.team_type, t.team, t.valid_from) as interval_id
     from team_intervals as t
-    where t.employee_id in (select p.employee_id from people as p)
 ),
 
 clipped as (

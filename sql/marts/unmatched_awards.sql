@@ -1,7 +1,8 @@
 -- Awards that no roster employee matched: kept, counted and listed (never dropped), with the
 -- identity type that failed and a reason a person can act on.
 with awards as (
-    select a.* from stg_badge_awards as a
+    -- Joined on the award's rowid in stg_badge_awards (award_row, see stg_award_matches).
+    select a.rowid as award_row, a.* from stg_badge_awards as a
 ),
 
 final as (
@@ -33,7 +34,7 @@ final as (
         end as reason,
         a.file_id
     from awards as a
-    inner join stg_award_matches as m on m.award_id = a.award_id
+    inner join stg_award_matches as m on m.award_row = a.award_row
     where m.employee_id is null
 )
 

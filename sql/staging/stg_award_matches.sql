@@ -8,7 +8,11 @@
 -- the digest: the work grows with salts x emails, never with awards x emails.
 with awards as not materialized (
     -- Read straight from stg_badge_awards by each step below: a scan is cheaper than a copy.
+    -- An award's rowid there (`award_row`) names it with one integer: grouping and joining on
+    -- it costs far less than on the award id's text, here and in the models that join the
+    -- matches back onto the awards, so it is the only key the matches keep.
     select
+        a.rowid as award_row,
         a.award_id,
         a.recipient_employee_id,
         a.recipient_type,
@@ -92,7 +96,7 @@ email_digests as (
 
 by_hash as (
     select
-        a.award_id,
+        a.award_row,
         -- Two addresses cannot share a digest in practice; any_value keeps one row per award.
         any_value(d.employee_id) as employee_id
     from awards as a
@@ -101,14 +105,14 @@ by_hash as (
         and d.hash_algorithm = a.hash_algorithm
         and d.digest = a.hash_hex
     where a.is_hashed
-    group by a.award_id
+    group by a.award_row
 ),
 
 final as (
     -- The id and email lookups are joined straight onto each award: one pass over the awards
     -- instead of a list per method joined back by award id.
     select
-        a.award_id,
+        a.award_row,
         coalesce(explicit.employee_id, subject.employee_id, e.employee_id, h.employee_id)
             as employee_id,
         case
@@ -136,7 +140,7 @@ final as (
     -- 2. the plain email
     left join roster_emails as e on e.email = lower(a.plain_identity) and not a.is_hashed
     -- 3. a hashed email
-    left join by_hash as h on h.award_id = a.award_id
+    left join by_hash as h on h.award_row = a.award_row
     left join salts as b on b.salt = a.salt and b.hash_algorithm = a.hash_algorithm
 )
 

@@ -10,7 +10,10 @@
 --   * the platform says it is pending or rejected (never accepted by the earner/issuer),
 --   * it has no issue date, or it expires / is revoked on or before its issue date.
 with awards as (
+    -- award_row: the award's rowid in stg_badge_awards, see stg_award_matches. It is the only
+    -- key kept: every reader joins on it, and an integer holds less memory than the id's text.
     select
+        a.rowid as award_row,
         a.award_id,
         a.issued_on,
         a.expires_on,
@@ -26,6 +29,7 @@ revocations as (
 
 combined as (
     select
+        a.award_row,
         a.award_id,
         a.issued_on,
         a.expires_on,
@@ -53,7 +57,7 @@ judged as (
 
 final as (
     select
-        j.award_id,
+        j.award_row,
         j.revoked,
         case when j.revoked then j.revoked_on end as revoked_on,
         j.never_valid_reason is null as ever_valid,
