@@ -168,7 +168,7 @@ def data_grid(
         rowData=grid[0],
         columnDefs=grid[1],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-        columnSize="responsiveSizeToFit",
+        columnSize="sizeToFit",
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": 20,

@@ -200,7 +200,10 @@ def test_set_layout_merges_into_what_the_layout_holds_like_update_layout() -> No
     assert fig.to_plotly_json() == base().update_layout(**props).to_plotly_json()
 
 
-def test_figures_are_drawn_on_the_plotly_white_template() -> None:
+def test_figures_are_drawn_on_the_plotly_white_layout_without_trace_defaults() -> None:
+    """The template is plotly_white's layout (white plot, its grid colours) and nothing for the
+    ~40 trace types the app never draws."""
     fig = figures.empty_figure("nothing")
     assert fig.layout.template.layout.plot_bgcolor == "white"
-    assert fig.layout.template == go.layout.Template(pio.templates["plotly_white"])
+    assert fig.layout.template.layout == pio.templates["plotly_white"].layout
+    assert fig.layout.template.data == go.layout.template.Data()
