@@ -686,22 +686,22 @@ def expiring_counts(db: Snapshot, scope: Scope, filters: Filters) -> pl.DataFram
     rows = _expiring_rows(db, table_scope, table_filters)
     k = k_anonymity(db)
     schema = {"horizon_days": pl.Int64, "holdings": pl.Int64, "people": pl.Int64}
-    per_department = []
-    departments = sorted(set(rows["department"].to_list())) if rows.height else []
-    for horizon in EXPIRY_HORIZONS:
-        within = rows.filter(pl.col("days_left") <= horizon) if rows.height else rows
-        for department in departments:
-            mine = within.filter(pl.col("department") == department)
-            per_department.append(
-                {
-                    "department": department,
-                    "horizon_days": horizon,
-                    "holdings": mine.height,
-                    "people": mine["employee_id"].n_unique() if mine.height else 0,
-                }
-            )
-    table = pl.DataFrame(per_department, schema={"department": pl.String, **schema}).filter(
-        pl.col("people") > 0
+    columns = {"department": pl.String, **schema}
+    per_horizon = [
+        rows.filter(pl.col("days_left") <= horizon)
+        .group_by("department")
+        .agg(
+            pl.lit(horizon, dtype=pl.Int64).alias("horizon_days"),
+            pl.len().cast(pl.Int64).alias("holdings"),
+            pl.col("employee_id").n_unique().cast(pl.Int64).alias("people"),
+        )
+        for horizon in EXPIRY_HORIZONS
+        if rows.height
+    ]
+    table = (
+        pl.concat(per_horizon).select(list(columns)).sort("horizon_days", "department")
+        if per_horizon
+        else pl.DataFrame(schema=columns)
     )
     hidden = _protect(
         table, k, count="people", values=["holdings", "people"], within=["horizon_days"]
