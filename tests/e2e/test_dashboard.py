@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import polars as pl
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from plotly.offline import get_plotlyjs_version
 
 from dashboard import data, ids, whatif
@@ -66,9 +67,17 @@ def open_page(page: Any, url: str, graph_id: str) -> float:
 
 
 def choose(page: Any, dropdown_id: str, label: str) -> None:
-    """Pick one option of a global filter dropdown, as a person would."""
-    page.click(f"#{dropdown_id}")
-    page.locator("[role=option]", has_text=label).first.click()
+    """Pick one option of a global filter dropdown, as a person would (who clicks again when
+    the list did not open: under load a modal closing just before can swallow the first)."""
+    option = page.locator("[role=option]", has_text=label).first
+    for _ in range(3):
+        page.click(f"#{dropdown_id}")
+        try:
+            option.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     page.keyboard.press("Escape")
 
 
