@@ -47,6 +47,7 @@ FILTER_FIELDS = (
     ("job_family", ids.FILTER_JOB_FAMILY, "Job family"),
     ("framework", ids.FILTER_FRAMEWORK, "Skill framework"),
 )
+PAGE_PATHS = frozenset(path for path, _ in PAGES)
 # The ids inside dash.page_container (Dash's router callback writes to them).
 PAGES_LOCATION = "_pages_location"
 PAGES_CONTENT = "_pages_content"
@@ -180,7 +181,7 @@ def requested_view() -> FirstView | None:
 
 def view_of(pathname: str, search: str) -> FirstView | None:
     """The first view of a page address; None for a path Dash's router resolves (a 404)."""
-    if pathname not in {path for path, _ in PAGES}:
+    if pathname not in PAGE_PATHS:
         return None
     chosen = in_scope(filters.from_query(search))
     return FirstView(pathname, search, filters.to_store(chosen), filters.to_query(chosen))
@@ -198,7 +199,7 @@ def prefetch_first_view() -> None:
     will ask for about a second later (see :mod:`dashboard.prefetch`)."""
     request = flask.request
     early = prefetch.current()
-    if early is None or request.method != "GET" or request.path not in {p for p, _ in PAGES}:
+    if early is None or request.method != "GET" or request.path not in PAGE_PATHS:
         return
     search = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
     pathname = request.path
@@ -289,9 +290,9 @@ def filter_state(search: str | None, *, reset: bool) -> tuple[Any, ...]:
     ]
     # A link may name teams outside the person's scope (or gone from the data): the dropdowns
     # keep only values they offer. The data layer ignores the others anyway.
+    offered = {field: {o.value for o in options.get(field, [])} for field, _, _ in FILTER_FIELDS}
     values = [
-        [v for v in getattr(chosen, field) if v in {o.value for o in options.get(field, [])}]
-        for field, _, _ in FILTER_FIELDS
+        [v for v in getattr(chosen, field) if v in offered[field]] for field, _, _ in FILTER_FIELDS
     ]
     team = [field for field, _, _ in FILTER_FIELDS].index("team")
     option_lists[team] = shown_teams(option_lists[team], values[team], "")

@@ -173,6 +173,7 @@ def attach_raw(
 
     A table none of the files has rows for is an empty table with the declared columns, so the
     build's SQL reads ``raw.raw_roster`` the same way whether or not a roster was ever loaded.
+    ``raw.loaded_files`` lists the files themselves (``file_id``), for the build's file list.
     """
     if not re.fullmatch(r"[a-z_]+", name):
         raise ValueError(f"bad database name {name!r}")
@@ -181,6 +182,7 @@ def attach_raw(
     cursor = con.cursor()
     try:
         cursor.execute(f"use {name}")
+        cursor.execute("create table loaded_files as select unnest(?::bigint[]) as file_id", [ids])
         cursor.execute(RAW_TABLES_SQL.read_text(encoding="utf-8"))
         for table in raw_tables():
             paths = [

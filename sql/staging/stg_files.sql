@@ -1,5 +1,6 @@
 -- materialize: temp
--- The inbox files whose rows count: loaded and not superseded by a newer version of the path.
+-- The inbox files whose rows count: loaded and not superseded by a newer version of the path
+-- (the rule is sql/store/loaded_files.sql; the build lists them in raw.loaded_files).
 -- Every staging model reads raw rows only through this list.
 with current_files as (
     select
@@ -10,8 +11,7 @@ with current_files as (
         f.run_id,
         f.loaded_at
     from store.files as f
-    where f.status = 'loaded'
-      and f.superseded_by is null
+    where f.file_id in (select l.file_id from raw.loaded_files as l)
 ),
 
 final as (

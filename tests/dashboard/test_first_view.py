@@ -212,3 +212,12 @@ def test_pages_preload_the_code_their_first_view_loads_lazily(app: dash.Dash) ->
         assert (f'href="{grid_chunk}"' in page) is has_grid, path
     for url in (grid_chunk, "/_dash-component-suites/dash/dcc/async-graph.js"):
         assert client.get(url).status_code == 200
+
+
+def test_page_html_leaves_out_babels_polyfill_but_not_react(app: dash.Dash) -> None:
+    """Dash lists @babel/polyfill before React; the page HTML drops that one script tag and
+    keeps the rest (React, React DOM, the renderer)."""
+    page = app.server.test_client().get("/coverage").get_data(as_text=True)
+    assert "polyfill@" not in page
+    for script in ("deps/react@", "deps/react-dom@", "dash_renderer"):
+        assert script in page, script
