@@ -15,6 +15,8 @@ import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard.margins import fit_margins
+
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK = OKABE_ITO
 GREY = "#BBBBBB"
@@ -38,7 +40,7 @@ def fewer_than(k: int) -> str:
 
 
 def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) -> go.Figure:
-    return set_layout(
+    set_layout(
         fig,
         title={
             "text": title,
@@ -60,6 +62,7 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, **axes: object) ->
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         **axes,
     )
+    return fit_margins(fig)
 
 
 def set_layout(fig: go.Figure, **props: object) -> go.Figure:

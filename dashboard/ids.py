@@ -81,6 +81,7 @@ DATA_UNMATCHED_CSV = "data-unmatched-csv"
 DATA_UNMATCHED_DOWNLOAD = "data-unmatched-download"
 DATA_FRESHNESS = "data-freshness"
 DATA_STEWARD_NOTE = "data-steward-note"
+DATA_LISTS = "data-lists"
 
 # Pattern-matching ids shared by every chart card: the CSV button, its download and the chart.
 CSV_BUTTON = "csv-button"  # {"type": CSV_BUTTON, "chart": <chart id>}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
@@ -32,18 +33,9 @@ def layout(**query: Any) -> Component:
         ids.DATA_UNMATCHED: unmatched,
     }
 
-    def section(
-        title: str, grid_id: str, csv: str, height: int = 300, footer: Component | None = None
-    ) -> dbc.Card:
-        drawn = components.first_view(first[grid_id], store) if grid_id in first else None
-        grid = components.data_grid(grid_id, height=height, csv_name=csv, grid=drawn)
-        return dbc.Card(
-            [
-                dbc.CardHeader(html.Span(title, className="fw-semibold")),
-                dbc.CardBody([grid, footer] if footer is not None else grid),
-            ],
-            className="mb-3",
-        )
+    def grid(grid_id: str, csv: str, height: int = 300) -> dag.AgGrid:
+        drawn = components.first_view(first[grid_id], store)
+        return components.data_grid(grid_id, height=height, csv_name=csv, grid=drawn)
 
     chart = components.chart_card(
         ids.DATA_UNMATCHED_CHART,
@@ -60,7 +52,7 @@ def layout(**query: Any) -> Component:
             [
                 html.H2("Data quality", className="page-title mb-1"),
                 summary,
-                section("ETL runs", ids.DATA_RUNS, "etl_runs.csv", 260),
+                _card("ETL runs", grid(ids.DATA_RUNS, "etl_runs.csv", 260)),
                 dbc.Alert(
                     "Inbox files, quarantined rows and unmatched awards are shown to admin "
                     "and hr only: they hold raw values from every department.",
@@ -71,30 +63,72 @@ def layout(**query: Any) -> Component:
                 dbc.Row([dbc.Col(chart, lg=5)], className="g-3"),
             ]
         )
+    # One list at a time: a tab's grid is drawn when the tab is opened (its rows are already
+    # in the page). Four grids drawn at once made this the slowest page to open.
+    lists = dcc.Tabs(
+        [
+            _tab("ETL runs", LIST_RUNS, grid(ids.DATA_RUNS, "etl_runs.csv")),
+            _tab(
+                "Inbox files",
+                LIST_FILES,
+                [
+                    html.Div(
+                        "Every file seen: loader, status, counts and the reason for a rejection",
+                        className="text-muted small mb-2",
+                    ),
+                    grid(ids.DATA_FILES, "files.csv"),
+                ],
+            ),
+            _tab(
+                "Quarantined rows",
+                LIST_QUARANTINE,
+                [
+                    html.Div(
+                        "Rows set aside with the reason, the file and the row number",
+                        className="text-muted small mb-2",
+                    ),
+                    grid(ids.DATA_QUARANTINE, "quarantine.csv"),
+                ],
+            ),
+            _tab(
+                "Unmatched badge awards",
+                LIST_UNMATCHED,
+                [grid(ids.DATA_UNMATCHED, "unmatched.csv", 360), _unmatched_footer()],
+            ),
+        ],
+        id=ids.DATA_LISTS,
+        value=LIST_RUNS,
+        persistence=True,
+        className="data-tabs",
+    )
     return html.Div(
         [
             html.H2("Data quality", className="page-title mb-1"),
             summary,
-            section("ETL runs", ids.DATA_RUNS, "etl_runs.csv", 260),
-            section("Inbox files: loader, status, counts and errors", ids.DATA_FILES, "files.csv"),
-            section("Quarantined rows and their reasons", ids.DATA_QUARANTINE, "quarantine.csv"),
-            dbc.Row(
-                [
-                    dbc.Col(chart, lg=5),
-                    dbc.Col(
-                        section(
-                            "Unmatched badge awards",
-                            ids.DATA_UNMATCHED,
-                            "unmatched.csv",
-                            360,
-                            footer=_unmatched_footer(),
-                        ),
-                        lg=7,
-                    ),
-                ],
-                className="g-3",
-            ),
+            dbc.Card(dbc.CardBody(lists), className="mb-3"),
+            dbc.Row([dbc.Col(chart, lg=5)], className="g-3"),
         ]
+    )
+
+
+LIST_RUNS, LIST_FILES, LIST_QUARANTINE, LIST_UNMATCHED = "runs", "files", "quarantine", "unmatched"
+"""The data page's lists, one per tab (the value of ``ids.DATA_LISTS``)."""
+
+
+def _card(title: str, body: Component) -> dbc.Card:
+    return dbc.Card(
+        [dbc.CardHeader(html.Span(title, className="fw-semibold")), dbc.CardBody(body)],
+        className="mb-3",
+    )
+
+
+def _tab(label: str, value: str, children: Component | list[Component]) -> dcc.Tab:
+    return dcc.Tab(
+        html.Div(children, className="pt-3"),
+        label=label,
+        value=value,
+        className="data-tab",
+        selected_className="data-tab--selected",
     )
 
 
@@ -186,7 +220,7 @@ def freshness(store: dict[str, Any] | None) -> Component:
                 ),
                 dbc.Col(
                     components.kpi_card(
-                        "Published by run", str(info.run_id or "—"), "see ETL runs below"
+                        "Published by run", str(info.run_id or "—"), "see the ETL runs list"
                     ),
                     md=3,
                 ),

@@ -151,6 +151,35 @@ def test_charts_are_drawn_by_the_vendored_plotly_bundle(server: Any, page: Any) 
     assert page.evaluate("window.Plotly.version") == get_plotlyjs_version()
 
 
+MARGINS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((g) => {
+    const given = g.layout.margin, drawn = g._fullLayout._size;
+    return [g.parentNode.id, [given.l, given.r, given.b], [drawn.l, drawn.r, drawn.b]];
+})"""
+
+
+@pytest.mark.parametrize(
+    ("path", "graph_id"),
+    [
+        ("/", "overview-attrition"),
+        ("/coverage", "coverage-trend"),
+        ("/roi", "roi-chart"),
+        ("/retention", "retention-attrition"),
+        ("/data", "data-unmatched-chart"),
+    ],
+)
+def test_chart_margins_fit_their_labels_so_each_chart_is_drawn_once(
+    server: Any, page: Any, path: str, graph_id: str
+) -> None:
+    """plotly.js grows a margin its tick labels do not fit (automargin) by drawing the chart
+    again. The margins the server worked out (dashboard.margins) are the ones drawn: none grew,
+    so no chart was drawn twice."""
+    open_page(page, server.url + path, graph_id)
+    charts = page.evaluate(MARGINS_JS)
+    assert charts, "no chart on the page"
+    for chart_id, given, drawn in charts:
+        assert drawn == given, f"{chart_id}: plotly grew the margins {given} to {drawn}"
+
+
 def test_copied_link_reproduces_a_filtered_view(server: Any, page: Any, db: Any) -> None:
     link = server.url + "/?location=" + data.filter_options(db, EVERYONE)["location"][0].value
     open_page(page, link, "overview-headcount")
@@ -330,6 +359,19 @@ def test_data_page_lists_runs_and_unmatched_awards(
     page.screenshot(path=str(SCREENSHOTS / "data.png"))
     csv = download_csv(page, "data-unmatched-chart", tmp_path)
     assert csv == data.chart_csv(db, EVERYONE, Filters(), "data-unmatched-chart")
+    # One list at a time: the files grid is drawn when its tab is opened, with a row per file
+    # (the 61 of the demo inbox), and the runs grid is gone.
+    assert page.locator("#data-files").count() == 0
+    page.click("text=Inbox files")
+    rows = (
+        "(id) => { const api = dash_ag_grid.getApi(id);"
+        " let n = 0; api.forEachNode(() => n++); return n; }"
+    )
+    page.wait_for_selector("#data-files .ag-row", timeout=15000)
+    assert page.evaluate(rows, ids.DATA_FILES) == data.files(db, EVERYONE).height
+    assert page.locator("#data-runs").count() == 0
+    page.click("text=Unmatched badge awards")
+    page.wait_for_selector("#data-unmatched .ag-row", timeout=15000)
     # The list holds the newest UNMATCHED_ROWS; "CSV of all" downloads every unmatched award,
     # as many lines as the chart's bars add up to.
     everything = download_csv(page, ids.DATA_UNMATCHED_CSV, tmp_path)
