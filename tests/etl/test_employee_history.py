@@ -107,3 +107,42 @@ def test_moves_and_terminations_become_type2_history(
         ("E3", "Sales", False, True, D(2026, 9, 30)),
         ("E4", "Sales", False, None, D(2026, 9, 30)),
     ]
+
+
+def test_a_version_keeps_the_latest_stated_name_email_and_salary(
+    tmp_path: Path,
+    write_roster: Callable[[Path, Sequence[str]], Path],
+    settings_for: Callable[..., Settings],
+) -> None:
+    """Name, email and salary are not tracked: a change in them starts no version, and the
+    version holds the latest value stated, even when the last snapshot leaves one empty.
+
+    roster_2026-03-31: E1 Ann Lee, ann.lee@example.com, salary 50000
+    roster_2026-06-30: E1 Ann Berg, ann.berg@example.com, salary 55000 (same department, team,
+                       manager, job, location, cost centre)
+    roster_2026-09-30: E1 Ann Berg, salary left empty
+
+    Expected: one version from the hire date, open, named Ann Berg, ann.berg@example.com, with
+    the salary 55000 of 2026-06-30 (the latest stated; 2026-09-30 states none).
+    """
+    settings = settings_for()
+    for date, name, salary in (
+        ("2026-03-31", "Ann Lee", "50000"),
+        ("2026-06-30", "Ann Berg", "55000"),
+        ("2026-09-30", "Ann Berg", ""),
+    ):
+        write_roster(
+            settings.inbox / f"roster_{date}.csv",
+            [workday_row("E1", name, "Eng", "2020-01-15", salary=salary)],
+        )
+    summary = run_etl(settings)
+    assert summary.status == "published", summary
+    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
+    try:
+        rows = con.execute(
+            "select version, valid_from, valid_to, full_name, email, annual_salary "
+            "from employee_history"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [(1, D(2020, 1, 15), None, "Ann Berg", "ann.berg@example.com", 55000)]
