@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from etl.sources import open_badges_v3
-from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe
+from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe, rejecting_surprises
 from etl.sources.documents import index_for
 from etl.sources.vc_jwt import TokenError, decode_token, looks_like_jwt
 
@@ -245,20 +245,11 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
     Raises:
         FileRejected: no baked credential, an unreadable one, or one its parser rejects.
     """
-    try:
-        document = _document_of(_payload_of(path), ctx)
+    with rejecting_surprises(path, "a baked badge"):
+        try:
+            document = _document_of(_payload_of(path), ctx)
+        except _NotBaked as exc:
+            raise FileRejected(f"{path.name}: {exc}") from exc
         if _is_ob3(document):
             return open_badges_v3.load_items([(1, document)], ctx, path, loader=f"{NAME}:ob3")
         return _load_ob2(document, ctx, path)
-    except FileRejected:
-        raise
-    except _NotBaked as exc:
-        raise FileRejected(f"{path.name}: {exc}") from exc
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
-    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
-        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
-        # which derives from BaseException (seen with 150,000-character cells).
-        raise FileRejected(
-            f"{path.name} could not be read as a baked badge ({type(exc).__name__}: {exc})"
-        ) from exc

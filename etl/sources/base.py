@@ -13,6 +13,8 @@ credential, a mapping line). A file that cannot be parsed at all is *rejected*: 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +26,27 @@ from skillboard.settings import Settings
 
 class FileRejected(Exception):
     """The whole file cannot be read; the message says why and what to do."""
+
+
+@contextmanager
+def rejecting_surprises(path: Path, reading_as: str) -> Iterator[None]:
+    """Turn any error a loader did not foresee into :class:`FileRejected`, so the run goes on:
+    "<file> could not be read as <reading_as> (<error type>: <error>)". A FileRejected and
+    the signals that stop the program (Ctrl-C, exit) pass through unchanged.
+
+    BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
+    which derives from BaseException (seen with 150,000-character cells).
+    """
+    try:
+        yield
+    except FileRejected:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:
+        raise FileRejected(
+            f"{path.name} could not be read as {reading_as} ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 @dataclass(frozen=True)

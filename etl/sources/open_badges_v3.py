@@ -57,7 +57,14 @@ import pyarrow.json as pj
 from pydantic import ValidationError
 
 from etl.models import ISO_DATE_PATTERN, BadgeAward, describe_validation_error, parse_badge_date
-from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe, QuarantinedRow
+from etl.sources.base import (
+    FileRejected,
+    LoadContext,
+    LoadResult,
+    Probe,
+    QuarantinedRow,
+    rejecting_surprises,
+)
 from etl.sources.documents import index_for
 from etl.sources.jws import CompactJws, RsaPublicKey, load_public_keys, signature_problem
 from etl.sources.vc_jwt import TokenError, credential_from_payload, decode_token, looks_like_jwt
@@ -1511,21 +1518,12 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = path.read_bytes()
-        lines = _ndjson_lines(data)
-        if lines is None:
-            return load_items(split_items(data, path.name), ctx, path)
-        return _load_ndjson(lines, ctx, path)
-    except FileRejected:
-        raise
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
-    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
-        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
-        # which derives from BaseException (seen with 150,000-character cells).
-        raise FileRejected(
-            f"{path.name} could not be read as Open Badges 3.0 ({type(exc).__name__}: {exc})"
-        ) from exc
+        with rejecting_surprises(path, "Open Badges 3.0"):
+            data = path.read_bytes()
+            lines = _ndjson_lines(data)
+            if lines is None:
+                return load_items(split_items(data, path.name), ctx, path)
+            return _load_ndjson(lines, ctx, path)
     finally:
         if collecting:
             gc.enable()

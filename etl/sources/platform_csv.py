@@ -39,7 +39,14 @@ import polars as pl
 from pydantic import ValidationError
 
 from etl.models import BadgeAward, describe_validation_error
-from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe, QuarantinedRow
+from etl.sources.base import (
+    FileRejected,
+    LoadContext,
+    LoadResult,
+    Probe,
+    QuarantinedRow,
+    rejecting_surprises,
+)
 from etl.sources.column_dates import ColumnChoice, DateFormat, choose_format, configured_format
 from etl.sources.open_badges_v3 import AWARD_SCHEMA, BADGE_CLASS_SCHEMA
 from etl.sources.tabular import (
@@ -663,19 +670,8 @@ def load(path: Path, ctx: LoadContext) -> LoadResult:
     Raises:
         FileRejected: when the file is not a table or no profile fits its headers.
     """
-    try:
+    with rejecting_surprises(path, "a badge-platform export"):
         return _load(path, ctx)
-    except FileRejected:
-        raise
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
-    except BaseException as exc:  # the run must go on: any surprise becomes a reason, not a crash
-        # BaseException, not Exception: a panic inside polars arrives as pyo3's PanicException,
-        # which derives from BaseException (seen with 150,000-character cells).
-        raise FileRejected(
-            f"{path.name} could not be read as a badge-platform export "
-            f"({type(exc).__name__}: {exc})"
-        ) from exc
 
 
 def _load(path: Path, ctx: LoadContext) -> LoadResult:
