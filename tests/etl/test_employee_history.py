@@ -15,16 +15,21 @@ from tests.conftest import workday_row
 D = dt.date
 
 
-def _history(settings: Settings) -> list[tuple[object, ...]]:
+def _query(settings: Settings, sql: str) -> list[tuple[object, ...]]:
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:
-        return con.execute(
-            "select employee_id, valid_from, valid_to, department, manager_id, "
-            "termination_date, termination_reason from employee_history "
-            "order by employee_id, valid_from"
-        ).fetchall()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def _history(settings: Settings) -> list[tuple[object, ...]]:
+    return _query(
+        settings,
+        "select employee_id, valid_from, valid_to, department, manager_id, "
+        "termination_date, termination_reason from employee_history "
+        "order by employee_id, valid_from",
+    )
 
 
 def test_moves_and_terminations_become_type2_history(
@@ -92,14 +97,11 @@ def test_moves_and_terminations_become_type2_history(
         ("E3", D(2022, 3, 1), D(2026, 5, 20), "Sales", "E1", D(2026, 5, 20), "Resigned"),
         ("E4", D(2026, 1, 10), D(2026, 9, 30), "Sales", "E3", D(2026, 9, 30), "absent from roster"),
     ]
-    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
-    try:
-        employees = con.execute(
-            "select employee_id, department, active, termination_voluntary, as_of "
-            "from employees order by employee_id"
-        ).fetchall()
-    finally:
-        con.close()
+    employees = _query(
+        settings,
+        "select employee_id, department, active, termination_voluntary, as_of "
+        "from employees order by employee_id",
+    )
     # as_of defaults to the latest snapshot date, 2026-09-30: only E1 and E2 are active.
     assert employees == [
         ("E1", "Eng", True, None, D(2026, 9, 30)),
@@ -137,12 +139,9 @@ def test_a_version_keeps_the_latest_stated_name_email_and_salary(
         )
     summary = run_etl(settings)
     assert summary.status == "published", summary
-    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
-    try:
-        rows = con.execute(
-            "select version, valid_from, valid_to, full_name, email, annual_salary "
-            "from employee_history"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = _query(
+        settings,
+        "select version, valid_from, valid_to, full_name, email, annual_salary "
+        "from employee_history",
+    )
     assert rows == [(1, D(2020, 1, 15), None, "Ann Berg", "ann.berg@example.com", 55000)]
