@@ -1,6 +1,6 @@
 """Margins worked out on the server from a figure's tick labels (``dashboard.margins``).
 
-The constants: 7 px per character of a label, 14 px of ticks, 14 px a line, 40 px a numeric
+The constants: 7 px per character of a label, 14 px of ticks, 16 px a line, 40 px a numeric
 label, 28 px an axis title, 145 px a colour bar, 30 degrees of slant, 440 px of upright labels.
 """
 
@@ -19,7 +19,7 @@ from dashboard.margins import fit_margins
 def test_horizontal_bars_get_a_left_margin_for_their_longest_category() -> None:
     """gap_bars' labels are "team · skill". The longest, "Customer Support · Python" (25
     characters), needs 25 × 7 + 14 = 189 px on the left. The bottom holds numbers and the
-    title "people": 14 + 14 + 28 = 56 px. The right keeps the 10 px it was given."""
+    title "people": 16 + 14 + 28 = 58 px. The right keeps the 10 px it was given."""
     frame = pl.DataFrame(
         {
             "team_type": ["department", "department"],
@@ -35,12 +35,12 @@ def test_horizontal_bars_get_a_left_margin_for_their_longest_category() -> None:
         }
     )
     margin = figures.gap_bars(frame).layout.margin
-    assert (margin.l, margin.b, margin.r, margin.t) == (189, 56, 10, 48)
+    assert (margin.l, margin.b, margin.r, margin.t) == (189, 58, 10, 48)
 
 
 def test_numeric_left_axis_with_a_title_and_dates_below() -> None:
     """attrition_trend: numbers with the title "leavers (people)" on the left, 40 + 14 + 28 =
-    82 px; months ("2025-01", read as dates) below, one line and ticks: 14 + 14 = 28 px."""
+    82 px; months ("2025-01", read as dates) below, one line and ticks: 16 + 14 = 30 px."""
     frame = pl.DataFrame(
         {
             "month": [dt.date(2025, 1, 1), dt.date(2025, 2, 1)],
@@ -55,34 +55,34 @@ def test_numeric_left_axis_with_a_title_and_dates_below() -> None:
     )
     fig = figures.attrition_trend(frame, k=1)
     assert fig.layout.xaxis.tickangle is None  # dates: plotly's own choice, nothing slanted
-    assert (fig.layout.margin.l, fig.layout.margin.b) == (82, 28)
+    assert (fig.layout.margin.l, fig.layout.margin.b) == (82, 30)
 
 
 def test_long_categories_below_are_slanted_and_reach_past_the_right_edge() -> None:
     """Four 30-character labels upright take 4 × (30 × 7 + 10) = 880 px > 440 px, so they are
-    slanted 30°. Bottom: sin 30° × 210 + cos 30° × 14 + 14 = 105 + 12.12 + 14 = 131.12 → 132.
+    slanted 30°. Bottom: sin 30° × 210 + cos 30° × 16 + 14 = 105 + 13.86 + 14 = 132.86 → 133.
     The last label starts at its tick and runs right: cos 30° × 210 = 181.87 → 182."""
     labels = [f"{i} " + "x" * 28 for i in range(4)]
     fig = fit_margins(go.Figure(go.Bar(x=labels, y=[1, 2, 3, 4])))
     assert fig.layout.xaxis.tickangle == 30
     assert math.isclose(math.sin(math.radians(30)) * 210, 105)
-    assert (fig.layout.margin.b, fig.layout.margin.r) == (132, 182)
+    assert (fig.layout.margin.b, fig.layout.margin.r) == (133, 182)
     # the left holds numbers without a title: 40 + 14
     assert fig.layout.margin.l == 54
 
 
 def test_short_categories_below_stay_upright() -> None:
     """Two labels, "email" and "hashed_email": 5 × 7 + 10 + 12 × 7 + 10 = 139 px ≤ 440: upright,
-    bottom 14 + 14 = 28 px, nothing past the right edge (the right stays unset)."""
+    bottom 16 + 14 = 30 px, nothing past the right edge (the right stays unset)."""
     fig = fit_margins(go.Figure(go.Bar(x=["email", "hashed_email"], y=[3, 4])))
     assert fig.layout.xaxis.tickangle == 0
-    assert (fig.layout.margin.b, fig.layout.margin.r) == (28, None)
+    assert (fig.layout.margin.b, fig.layout.margin.r) == (30, None)
 
 
 def test_heatmap_keeps_its_angle_and_makes_room_for_the_colour_bar() -> None:
     """The heatmap's skills are slanted at -35° (down to the left: nothing past the right edge
     but the colour bar, 145 px). Bottom for "Python" (6 characters, 42 px): sin 35° × 42 +
-    cos 35° × 14 + 14 = 24.09 + 11.47 + 14 = 49.56 → 50. Left for "Legal" / "Sales" (5
+    cos 35° × 16 + 14 = 24.09 + 13.11 + 14 = 51.20 → 52. Left for "Legal" / "Sales" (5
     characters): 5 × 7 + 14 = 49."""
     cells = pl.DataFrame(
         {
@@ -100,7 +100,7 @@ def test_heatmap_keeps_its_angle_and_makes_room_for_the_colour_bar() -> None:
         }
     )
     margin = figures.coverage_heatmap(cells, k=5).layout.margin
-    assert (margin.l, margin.r, margin.b) == (49, 145, 50)
+    assert (margin.l, margin.r, margin.b) == (49, 145, 52)
 
 
 def test_margins_are_never_narrowed_and_hidden_axes_take_none() -> None:
