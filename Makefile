@@ -26,6 +26,7 @@ test: $(STAMP) lint typecheck
 
 lint: $(STAMP)
 	$(BIN)/ruff check etl dashboard skillboard tests bench
+	$(BIN)/ruff format --check etl dashboard skillboard tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -35,6 +35,12 @@ from etl.models import (
     BadgeClass,
     describe_validation_error,
 )
+from etl.sources.badge_tables import (
+    ALIGNMENT_SCHEMA,
+    AWARD_SCHEMA,
+    BADGE_CLASS_SCHEMA,
+    REVOCATION_SCHEMA,
+)
 from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe, QuarantinedRow
 from etl.sources.documents import DocumentIndex, decode_text, index_for, split_mocked_http
 from etl.sources.jws import (
@@ -48,54 +54,6 @@ from etl.sources.jws import (
 )
 
 NAME = "open_badges_v2"
-
-AWARD_SCHEMA: dict[str, pl.DataType] = {
-    "row_number": pl.Int64(),
-    "award_id": pl.String(),
-    "source_format": pl.String(),
-    "badge_class_id": pl.String(),
-    "badge_name": pl.String(),
-    "issuer_id": pl.String(),
-    "issuer_name": pl.String(),
-    "recipient_employee_id": pl.String(),
-    "recipient_type": pl.String(),
-    "recipient_identity": pl.String(),
-    "recipient_hashed": pl.Boolean(),
-    "recipient_salt": pl.String(),
-    "issued_on": pl.Date(),
-    "expires_on": pl.Date(),
-    "revoked": pl.Boolean(),
-    "revoked_on": pl.Date(),
-    "revocation_reason": pl.String(),
-    "status": pl.String(),
-    "evidence": pl.String(),
-    "narrative": pl.String(),
-}
-BADGE_CLASS_SCHEMA: dict[str, pl.DataType] = {
-    "row_number": pl.Int64(),
-    "badge_class_id": pl.String(),
-    "name": pl.String(),
-    "description": pl.String(),
-    "issuer_id": pl.String(),
-    "issuer_name": pl.String(),
-    "criteria": pl.String(),
-    "source_format": pl.String(),
-}
-ALIGNMENT_SCHEMA: dict[str, pl.DataType] = {
-    "row_number": pl.Int64(),
-    "badge_class_id": pl.String(),
-    "target_name": pl.String(),
-    "target_url": pl.String(),
-    "target_framework": pl.String(),
-    "target_code": pl.String(),
-    "target_type": pl.String(),
-}
-REVOCATION_SCHEMA: dict[str, pl.DataType] = {
-    "row_number": pl.Int64(),
-    "award_id": pl.String(),
-    "revoked_on": pl.Date(),
-    "reason": pl.String(),
-}
 
 OB2_LABELS = {
     "award_id": "id",

@@ -39,6 +39,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from etl.models import BadgeAward, describe_validation_error
+from etl.sources.badge_tables import AWARD_SCHEMA, BADGE_CLASS_SCHEMA
 from etl.sources.base import (
     FileRejected,
     LoadContext,
@@ -48,7 +49,6 @@ from etl.sources.base import (
     rejecting_surprises,
 )
 from etl.sources.column_dates import ColumnChoice, DateFormat, choose_format, configured_format
-from etl.sources.open_badges_v3 import AWARD_SCHEMA, BADGE_CLASS_SCHEMA
 from etl.sources.tabular import (
     decode_text,
     header_of,

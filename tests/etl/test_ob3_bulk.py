@@ -5,9 +5,10 @@ for go through ``parse_credential``. Every test here either works the expected r
 or loads the same bytes both ways (``load`` and ``load_items(split_items(...))``, the careful
 path for every row) and expects the same tables, quarantine and notes.
 
-The base credential (``_credential``): VCDM 2, issued 2024-05-01T09:30:00Z by
-https://acme.example/issuer ("Acme", a Profile) for achievement https://acme.example/a/python
-("Python Foundations"), to one hashed email identifier (``sha256$ab12``, salt "s1").
+The base credential (``_credential``, built by :mod:`tests.etl.ob3_credentials`): VCDM 2,
+issued 2024-05-01T09:30:00Z by https://acme.example/issuer ("Acme", a Profile) for achievement
+https://acme.example/a/python ("Python Foundations"), to one hashed email identifier
+(``sha256$ab12``, salt "s1").
 """
 
 from __future__ import annotations
@@ -25,54 +26,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from etl.sources import open_badges_v3
+from etl.sources import ob3_bulk, ob3_items, open_badges_v3
 from etl.sources.base import LoadContext, LoadResult
 from skillboard.settings import load_settings
+from tests.etl.ob3_credentials import PYTHON, ob3_credential
 
-PYTHON = "https://acme.example/a/python"
 REVOCATIONS = "https://acme.example/revocations"
+HASHED_EMAIL = {
+    "type": "IdentityObject",
+    "identityHash": "sha256$ab12",
+    "identityType": "emailAddress",
+    "hashed": True,
+    "salt": "s1",
+}
 
 
 def _credential(number: int = 1, **changes: Any) -> dict[str, Any]:
-    credential: dict[str, Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": f"urn:uuid:{number:04d}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "Python Foundations",
-        "issuer": {"id": "https://acme.example/issuer", "type": ["Profile"], "name": "Acme"},
-        "validFrom": "2024-05-01T09:30:00Z",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": "sha256$ab12",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "salt": "s1",
-                }
-            ],
-            "achievement": {
-                "id": PYTHON,
-                "type": ["Achievement"],
-                "name": "Python Foundations",
-                "criteria": {"narrative": "Pass the exam"},
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Python (computer programming)",
-                        "targetUrl": "http://data.europa.eu/esco/skill/ccd0a1d9",
-                        "targetCode": "ccd0a1d9",
-                    }
-                ],
-            },
-        },
-    }
-    credential.update(changes)
-    return credential
+    return ob3_credential(number, identifier=HASHED_EMAIL, name_first=True, **changes)
 
 
 def _subject(credential: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +74,7 @@ def _both_ways(
     bulk = open_badges_v3.load(path, _ctx(path.parent))
     bulk_notes = [r.getMessage() for r in caplog.records]
     caplog.clear()
-    items = open_badges_v3.split_items(path.read_bytes(), path.name)
+    items = ob3_items.split_items(path.read_bytes(), path.name)
     careful = open_badges_v3.load_items(items, _ctx(path.parent), path)
     return (bulk, bulk_notes), (careful, [r.getMessage() for r in caplog.records])
 
@@ -126,18 +96,18 @@ def _assert_same(path: Path, caplog: pytest.LogCaptureFixture) -> LoadResult:
 
 def _bulk_split(path: Path) -> tuple[list[int], list[int]]:
     """(rows the columns vouch for, rows handed to parse_credential) of a file read in bulk."""
-    lines = open_badges_v3._ndjson_lines(path.read_bytes())
+    lines = ob3_bulk.ndjson_lines(path.read_bytes())
     assert lines is not None
-    credentials, items = open_badges_v3._read_blocks(lines)
+    credentials, items = ob3_bulk.read_blocks(lines)
     assert credentials is not None and not items
-    rows = open_badges_v3._bulk_rows(credentials, datetime.now(UTC).date())
-    plain, handed = open_badges_v3._hand_over(rows)
+    rows = ob3_bulk.bulk_rows(credentials, datetime.now(UTC).date())
+    plain, handed = ob3_bulk.hand_over(rows)
     return plain["row_number"].to_list(), handed["row_number"].to_list()
 
 
 def test_whitespace_is_what_str_strip_removes() -> None:
     every_space = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
-    assert set(open_badges_v3._WHITESPACE) == every_space
+    assert set(ob3_bulk._WHITESPACE) == every_space
 
 
 def test_rows_with_a_note_are_handed_to_parse_credential(
@@ -271,7 +241,7 @@ def test_a_block_pyarrow_cannot_read_is_read_line_by_line(
     the blank line is not a row, so the 4,096 lines give rows 1-4,095. The second block is read
     in bulk and goes on at row 4,096; its second line is broken JSON, quarantined as row 4,097.
     """
-    block = open_badges_v3.BULK_BLOCK_LINES
+    block = ob3_bulk.BULK_BLOCK_LINES
     lines: list[dict[str, Any] | bytes] = [_credential(n) for n in range(1, block + 4)]
     lines[2] = _credential(3, issuer="https://acme.example/issuer")
     lines[4] = b""

@@ -1,8 +1,9 @@
 """Open Badges 3.0 loader on small hand-written credentials: shapes, dates, recipients, status.
 
-Every credential below starts from ``_credential()``: a VCDM 2 OpenBadgeCredential issued
-2024-05-01 by https://acme.example/issuer for achievement https://acme.example/a/python
-("Python Foundations", one ESCO alignment), to credentialSubject.id "E123".
+Every credential below starts from ``_credential()`` (built by
+:mod:`tests.etl.ob3_credentials`): a VCDM 2 OpenBadgeCredential issued 2024-05-01 by
+https://acme.example/issuer for achievement https://acme.example/a/python ("Python
+Foundations", one ESCO alignment), to credentialSubject.id "E123".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from etl.sources import open_badges_v3
 from etl.sources.base import FileRejected, LoadContext, LoadResult, Probe
 from skillboard.settings import load_settings
+from tests.etl.ob3_credentials import ob3_credential
 
 OB3_INSPECTOR = (
     Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "ob3_inspector"
@@ -31,38 +33,7 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def _credential(**changes: Any) -> dict[str, Any]:
-    credential: dict[str, Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:0001",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": "https://acme.example/issuer", "type": ["Profile"], "name": "Acme"},
-        "validFrom": "2024-05-01T09:30:00Z",
-        "name": "Python Foundations",
-        "credentialSubject": {
-            "id": "E123",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://acme.example/a/python",
-                "type": ["Achievement"],
-                "name": "Python Foundations",
-                "criteria": {"narrative": "Pass the exam"},
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Python (computer programming)",
-                        "targetUrl": "http://data.europa.eu/esco/skill/ccd0a1d9",
-                        "targetFramework": "ESCO",
-                        "targetCode": "ccd0a1d9",
-                    }
-                ],
-            },
-        },
-    }
-    credential.update(changes)
-    return credential
+    return ob3_credential(subject_id="E123", framework="ESCO", **changes)
 
 
 def _write(folder: Path, name: str, content: bytes | str) -> Path:

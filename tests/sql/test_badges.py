@@ -29,20 +29,53 @@ def test_hashed_email_with_salt_matches_employee(snapshot: Callable[..., Snapsho
             person("E2", "Eng", "2020-01-01", SNAP),
         ],
         "raw_badge_awards": [
-            award("h1", None, "b", "2024-01-01", recipient_type="email",
-                  recipient_identity="sha256$" + digest.upper(), recipient_hashed=True,
-                  recipient_salt="deadsea"),
-            award("h2", None, "b", "2024-01-01", recipient_type="email",
-                  recipient_identity="md5$" + md5, recipient_hashed=True,
-                  recipient_salt="deadsea"),
-            award("h3", None, "b", "2024-01-01", recipient_type="email",
-                  recipient_identity="sha256$" + hashlib.sha256(b"x@y.zdeadsea").hexdigest(),
-                  recipient_hashed=True, recipient_salt="deadsea"),
-            award("p1", None, "b", "2024-01-01", recipient_type="email",
-                  recipient_identity=" Nobody@Example.org "),
+            award(
+                "h1",
+                None,
+                "b",
+                "2024-01-01",
+                recipient_type="email",
+                recipient_identity="sha256$" + digest.upper(),
+                recipient_hashed=True,
+                recipient_salt="deadsea",
+            ),
+            award(
+                "h2",
+                None,
+                "b",
+                "2024-01-01",
+                recipient_type="email",
+                recipient_identity="md5$" + md5,
+                recipient_hashed=True,
+                recipient_salt="deadsea",
+            ),
+            award(
+                "h3",
+                None,
+                "b",
+                "2024-01-01",
+                recipient_type="email",
+                recipient_identity="sha256$" + hashlib.sha256(b"x@y.zdeadsea").hexdigest(),
+                recipient_hashed=True,
+                recipient_salt="deadsea",
+            ),
+            award(
+                "p1",
+                None,
+                "b",
+                "2024-01-01",
+                recipient_type="email",
+                recipient_identity=" Nobody@Example.org ",
+            ),
             # Explicit id wins over the email it also carries.
-            award("x1", "E2", "b", "2024-01-01", recipient_type="email",
-                  recipient_identity="nobody@example.org"),
+            award(
+                "x1",
+                "E2",
+                "b",
+                "2024-01-01",
+                recipient_type="email",
+                recipient_identity="nobody@example.org",
+            ),
         ],
     }
     snap = snapshot(rows)
@@ -85,9 +118,7 @@ def test_validity_at_a_date_follows_revocation_and_expiry(
         "raw_roster": [person("E1", "Eng", "2020-01-01", SNAP)],
         "raw_badge_awards": awards,
         "raw_revocations": [{"award_id": "v4", "revoked_on": "2025-04-01"}],
-        "raw_skills_map": [
-            {"badge_class_id": f"c{i}", "skill_id": f"S{i}"} for i in range(1, 7)
-        ],
+        "raw_skills_map": [{"badge_class_id": f"c{i}", "skill_id": f"S{i}"} for i in range(1, 7)],
     }
     snap = snapshot(rows)
     validity = snap.rows(
@@ -117,7 +148,8 @@ def test_renewed_credential_is_not_expiring(snapshot: Callable[..., Snapshot]) -
     2025-09-15: 77 days left -> 90-day bucket."""
     rows = {
         "raw_roster": [
-            person("E1", "Ops", "2020-01-01", SNAP), person("E2", "Ops", "2020-01-01", SNAP),
+            person("E1", "Ops", "2020-01-01", SNAP),
+            person("E2", "Ops", "2020-01-01", SNAP),
         ],
         "raw_badge_awards": [
             award("r1", "E1", "safe", "2024-07-20", expires_on="2025-07-20"),
@@ -148,16 +180,28 @@ def test_equal_skills_across_frameworks_merge_when_the_map_says_so(
             {"badge_class_id": "c2", "name": "Programming"},
         ],
         "raw_alignments": [
-            {"badge_class_id": "c1", "target_name": "Python (computer programming)",
-             "target_url": esco, "target_framework": "ESCO"},
-            {"badge_class_id": "c2", "target_name": "Programming", "target_code": "2.B.3.e",
-             "target_framework": "O*NET",
-             "target_url": "https://www.onetonline.org/find/descriptor/result/2.B.3.e"},
+            {
+                "badge_class_id": "c1",
+                "target_name": "Python (computer programming)",
+                "target_url": esco,
+                "target_framework": "ESCO",
+            },
+            {
+                "badge_class_id": "c2",
+                "target_name": "Programming",
+                "target_code": "2.B.3.e",
+                "target_framework": "O*NET",
+                "target_url": "https://www.onetonline.org/find/descriptor/result/2.B.3.e",
+            },
         ],
         "raw_skills_map": [
-            {"badge_name": "Python Course", "skill_id": "SB-PY",
-             "skill_name": "python (computer programming)", "framework": "Skillboard",
-             "level": 2},
+            {
+                "badge_name": "Python Course",
+                "skill_id": "SB-PY",
+                "skill_name": "python (computer programming)",
+                "framework": "Skillboard",
+                "level": 2,
+            },
         ],
         "raw_role_requirements": [{"job_title": "Dev", "skill_id": esco}],
         "raw_badge_awards": [award("a1", "E1", "c1", "2024-01-01")],
@@ -174,7 +218,8 @@ def test_equal_skills_across_frameworks_merge_when_the_map_says_so(
     ) == [("c1", "SB-PY", 2), ("c2", "2.B.3.e", None)]
     assert snap.one(
         "select skill_id, required, holders from team_skill_coverage "
-        "where team_type = 'all' and as_of = ?", [D(2025, 6, 30)]
+        "where team_type = 'all' and as_of = ?",
+        [D(2025, 6, 30)],
     ) == ("SB-PY", 1, 1)
 
 
@@ -189,9 +234,7 @@ def test_latest_file_wins_for_a_duplicated_award(snapshot: Callable[..., Snapsho
         ],
     }
     snap = snapshot(rows)
-    assert snap.rows("select award_id, issued_on from badge_awards") == [
-        ("d1", D(2024, 2, 1))
-    ]
+    assert snap.rows("select award_id, issued_on from badge_awards") == [("d1", D(2024, 2, 1))]
 
 
 @pytest.mark.parametrize("status", ["rejected", "pending"])

@@ -144,7 +144,9 @@ def test_coverage_trend_has_a_row_per_month_end(snapshot: Callable[..., Snapshot
     earlier = [{**row, "snapshot_date": "2025-03-31"} for row in ROWS["raw_roster"]]
     snap = snapshot({**ROWS, "raw_roster": [*earlier, *ROWS["raw_roster"]]})
     assert snap.rows("select as_of, is_snapshot_date from analysis_dates order by as_of") == [
-        (D(2025, 3, 31), False), (D(2025, 4, 30), False), (D(2025, 5, 31), False),
+        (D(2025, 3, 31), False),
+        (D(2025, 4, 30), False),
+        (D(2025, 5, 31), False),
         (D(2025, 6, 30), True),
     ]
     trend = snap.rows(

@@ -35,10 +35,22 @@ def test_attrition_across_the_window_edge(snapshot: Callable[..., Snapshot]) -> 
     rows = {
         "raw_roster": [
             person("S1", "Sales", "2020-01-01", SNAP, termination_date="2023-12-15"),
-            person("S2", "Sales", "2020-01-01", SNAP, termination_date="2024-01-01",
-                   termination_voluntary=True),
-            person("S3", "Sales", "2020-01-01", SNAP, termination_date="2025-12-31",
-                   termination_voluntary=False),
+            person(
+                "S2",
+                "Sales",
+                "2020-01-01",
+                SNAP,
+                termination_date="2024-01-01",
+                termination_voluntary=True,
+            ),
+            person(
+                "S3",
+                "Sales",
+                "2020-01-01",
+                SNAP,
+                termination_date="2025-12-31",
+                termination_voluntary=False,
+            ),
             person("S4", "Sales", "2020-01-01", SNAP),
             person("S5", "Sales", "2024-07-01", SNAP),
         ]
@@ -61,7 +73,10 @@ def test_attrition_across_the_window_edge(snapshot: Callable[..., Snapshot]) -> 
         "from attrition_summary where team_type = 'department' and team = 'Sales'"
     )
     assert summary == (
-        24, 2, pytest.approx(65.5 / 24), pytest.approx(2 / (65.5 / 24) * 12 / 24),
+        24,
+        2,
+        pytest.approx(65.5 / 24),
+        pytest.approx(2 / (65.5 / 24) * 12 / 24),
         pytest.approx(1 / (65.5 / 24) * 12 / 24),
     )
     # Person-time: S2 1 day, S3 731, S4 731, S5 548 (2024-07-01 .. 2025-12-31) = 2011 days.
@@ -110,10 +125,16 @@ def test_person_time_is_split_at_the_first_badge(snapshot: Callable[..., Snapsho
         )
     }
     assert rows["badged"] == (
-        3, pytest.approx(EXPOSED_DAYS / PY), 1, pytest.approx(100 / (EXPOSED_DAYS / PY)),
+        3,
+        pytest.approx(EXPOSED_DAYS / PY),
+        1,
+        pytest.approx(100 / (EXPOSED_DAYS / PY)),
     )
     assert rows["not_badged"] == (
-        4, pytest.approx(UNEXPOSED_DAYS / PY), 1, pytest.approx(100 / (UNEXPOSED_DAYS / PY)),
+        4,
+        pytest.approx(UNEXPOSED_DAYS / PY),
+        1,
+        pytest.approx(100 / (UNEXPOSED_DAYS / PY)),
     )
 
 
@@ -138,8 +159,10 @@ def test_rate_ratio_interval_and_why_the_naive_split_is_wrong(
     expected = UNEXPOSED_DAYS / EXPOSED_DAYS
     half = 1.96 * math.sqrt(2)
     assert ratio == pytest.approx(expected)
-    assert (low, high) == (pytest.approx(expected * math.exp(-half)),
-                           pytest.approx(expected * math.exp(half)))
+    assert (low, high) == (
+        pytest.approx(expected * math.exp(-half)),
+        pytest.approx(expected * math.exp(half)),
+    )
     naive = (1 / (2101 / PY)) / (1 / (914 / PY))
     assert naive == pytest.approx(0.435, abs=1e-3)
     assert ratio > 1 > naive
@@ -206,8 +229,13 @@ def test_cox_hazard_ratio_is_fitted_with_enough_leavers(
         badge = i % 2 == 0
         leaves = i % 4 in (0, 1) and i < 30
         rows["raw_roster"].append(
-            person(f"R{i}", "Eng" if i % 3 else "Ops", "2021-01-01", SNAP,
-                   termination_date=f"2025-0{1 + i % 9}-15" if leaves else None)
+            person(
+                f"R{i}",
+                "Eng" if i % 3 else "Ops",
+                "2021-01-01",
+                SNAP,
+                termination_date=f"2025-0{1 + i % 9}-15" if leaves else None,
+            )
         )
         if badge:
             rows["raw_badge_awards"].append(award(f"x{i}", f"R{i}", "b", f"2024-0{1 + i % 6}-01"))
@@ -219,6 +247,5 @@ def test_cox_hazard_ratio_is_fitted_with_enough_leavers(
     assert note is None
     assert 0 < low < ratio < high
     assert snap.one(
-        "select hazard_ratio, hazard_ratio_note from retention_summary "
-        "where team_type = 'location'"
+        "select hazard_ratio, hazard_ratio_note from retention_summary where team_type = 'location'"
     ) == (None, "fitted for all employees and per department only")

@@ -12,12 +12,22 @@ D = dt.date
 
 def _org_rows(snapshot_date: str, w2_manager: str) -> list[dict[str, object]]:
     def p(employee_id: str, manager: str | None) -> dict[str, object]:
-        return person(employee_id, "Eng", "2020-01-01", snapshot_date, manager_id=manager,
-                      full_name=f"Boss {employee_id}")
+        return person(
+            employee_id,
+            "Eng",
+            "2020-01-01",
+            snapshot_date,
+            manager_id=manager,
+            full_name=f"Boss {employee_id}",
+        )
 
     return [
-        p("M1", None), p("M2", "M1"), p("M3", "M1"),
-        p("W1", "M2"), p("W2", w2_manager), p("W3", "M3"),
+        p("M1", None),
+        p("M2", "M1"),
+        p("M3", "M1"),
+        p("W1", "M2"),
+        p("W2", w2_manager),
+        p("W3", "M3"),
         p("X1", "W1"),
     ]
 

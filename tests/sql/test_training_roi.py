@@ -15,15 +15,22 @@ PY = 365.25
 
 def _ops(employee_id: str, leaves: str | None = None) -> dict[str, object]:
     # Hired 2021-01-01: tenure band 2-5y from 2023-01-01 to 2026-01-01, i.e. the whole window.
-    return person(employee_id, "Ops", "2021-01-01", SNAP, termination_date=leaves,
-                  annual_salary=60000.0)
+    return person(
+        employee_id, "Ops", "2021-01-01", SNAP, termination_date=leaves, annual_salary=60000.0
+    )
 
 
 ROWS = {
     "raw_roster": [
-        _ops("L1"), _ops("L2"), _ops("L3"), _ops("L4", leaves="2025-06-30"),
-        _ops("C1"), _ops("C2", leaves="2024-12-31"), _ops("C3", leaves="2025-06-30"),
-        _ops("C4", leaves="2024-06-30"), _ops("C5", leaves="2025-03-31"),
+        _ops("L1"),
+        _ops("L2"),
+        _ops("L3"),
+        _ops("L4", leaves="2025-06-30"),
+        _ops("C1"),
+        _ops("C2", leaves="2024-12-31"),
+        _ops("C3", leaves="2025-06-30"),
+        _ops("C4", leaves="2024-06-30"),
+        _ops("C5", leaves="2025-03-31"),
         _ops("E1"),
         person("X1", "Sales", "2021-01-01", SNAP, termination_date="2024-06-01"),
     ],
@@ -32,8 +39,13 @@ ROWS = {
         award("e1", "E1", "lead", "2023-06-01"),
     ],
     "raw_programs": [
-        {"program_id": "P", "program_name": "Leadership", "badge_class_id": "lead",
-         "cost_per_learner": 1000.0, "learning_hours": 10.0},
+        {
+            "program_id": "P",
+            "program_name": "Leadership",
+            "badge_class_id": "lead",
+            "cost_per_learner": 1000.0,
+            "learning_hours": 10.0,
+        },
     ],
 }
 
@@ -84,7 +96,9 @@ def test_roi_against_same_department_and_tenure_band(snapshot: Callable[..., Sna
     assert roi["roi_pct"] == pytest.approx((benefit - costs) / costs * 100)
     assert roi["rate_ratio"] == pytest.approx(ratio)
     assert (roi["rate_ratio_low"], roi["rate_ratio_high"]) == (
-        pytest.approx(low), pytest.approx(high))
+        pytest.approx(low),
+        pytest.approx(high),
+    )
     assert roi["roi_pct_low"] == pytest.approx(roi_at(high))
     assert roi["roi_pct_high"] == pytest.approx(roi_at(low))
     assert roi["roi_pct_low"] < roi["roi_pct"] < roi["roi_pct_high"]
