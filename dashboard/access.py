@@ -25,10 +25,8 @@ import hmac
 import logging
 import os
 import secrets
-import threading
 import time
 import traceback
-from collections import deque
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers.response import Response
 
 from dashboard.audit import AUDIT_EXTENSION, AuditLog
+from dashboard.throttle import LoginThrottle
 from dashboard.users import User, UserDirectory
 from skillboard.settings import Settings
 
@@ -49,9 +48,6 @@ log = logging.getLogger(__name__)
 SECRET_ENV = "SKILLBOARD_SECRET_KEY"
 MIN_SECRET = 32
 SESSION_HOURS = 8
-LOGIN_FAILURES = 5
-"""Failed logins allowed per (username, client address) within :data:`LOGIN_WINDOW_S`."""
-LOGIN_WINDOW_S = 300.0
 USERS_EXTENSION = "skillboard.users"
 THROTTLE_EXTENSION = "skillboard.throttle"
 OPEN_PATHS = frozenset({"/login", "/healthz"})
@@ -66,55 +62,6 @@ OPEN_DEMO_REFUSED = (
 
 class ConfigurationError(RuntimeError):
     """The app must not start with this configuration."""
-
-
-# -- login throttle ----------------------------------------------------------------------------
-
-
-class LoginThrottle:
-    """Counts failed logins per (username, client address) in memory, per worker process.
-
-    After :data:`LOGIN_FAILURES` failures within :data:`LOGIN_WINDOW_S` seconds further
-    attempts for that pair are refused until the oldest failure leaves the window. With N
-    gunicorn workers an attacker gets at most N × that many guesses per window.
-    """
-
-    def __init__(self, limit: int = LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S) -> None:
-        """Args:
-        limit: failures allowed in the window.
-        window_s: the window in seconds.
-        """
-        self.limit = limit
-        self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and now - failures[0] > self.window_s:
-            failures.popleft()
-        return failures
-
-    def blocked(self, username: str, client: str, now: float | None = None) -> bool:
-        """True when this pair has used up its failures in the window."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return len(self._recent((username.lower(), client), now)) >= self.limit
-
-    def failed(self, username: str, client: str, now: float | None = None) -> None:
-        """Count one failure."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            if len(self._failures) > 10_000:  # bound memory under a spray of names
-                self._failures = {
-                    k: v for k, v in self._failures.items() if v and now - v[-1] <= self.window_s
-                }
-            self._recent((username.lower(), client), now).append(now)
-
-    def succeeded(self, username: str, client: str) -> None:
-        """Forget the pair's failures."""
-        with self._lock:
-            self._failures.pop((username.lower(), client), None)
 
 
 # -- sessions ----------------------------------------------------------------------------------
@@ -167,6 +114,11 @@ def audit_path(settings: Settings) -> Path:
     return configured if configured is not None else settings.warehouse / "audit.jsonl"
 
 
+def throttle_path(settings: Settings) -> Path:
+    """The failed-login counts shared by the host's workers: beside the audit file."""
+    return audit_path(settings).with_name("login_failures.sqlite")
+
+
 def install(server: flask.Flask, settings: Settings, script_hashes: Any) -> None:
     """Put the login, the gate, the headers and the error pages on the app's Flask server.
 
@@ -198,7 +150,7 @@ def install(server: flask.Flask, settings: Settings, script_hashes: Any) -> None
             server.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     server.extensions[USERS_EXTENSION] = users
-    server.extensions[THROTTLE_EXTENSION] = LoginThrottle()
+    server.extensions[THROTTLE_EXTENSION] = LoginThrottle(throttle_path(settings))
     server.extensions[AUDIT_EXTENSION] = AuditLog(audit_path(settings))
     policy: dict[str, str] = {}
 
