@@ -6,26 +6,17 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import duckdb
-
 from etl.run import run_etl
 from skillboard.settings import Settings
 from tests.conftest import workday_row
+from tests.etl.snapshots import query
 
 D = dt.date
 
 
-def _query(settings: Settings, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _history(settings: Settings) -> list[tuple[object, ...]]:
-    return _query(
-        settings,
+    return query(
+        settings.snapshot_path,
         "select employee_id, valid_from, valid_to, department, manager_id, "
         "termination_date, termination_reason from employee_history "
         "order by employee_id, valid_from",
@@ -97,8 +88,8 @@ def test_moves_and_terminations_become_type2_history(
         ("E3", D(2022, 3, 1), D(2026, 5, 20), "Sales", "E1", D(2026, 5, 20), "Resigned"),
         ("E4", D(2026, 1, 10), D(2026, 9, 30), "Sales", "E3", D(2026, 9, 30), "absent from roster"),
     ]
-    employees = _query(
-        settings,
+    employees = query(
+        settings.snapshot_path,
         "select employee_id, department, active, termination_voluntary, as_of "
         "from employees order by employee_id",
     )
@@ -139,8 +130,8 @@ def test_a_version_keeps_the_latest_stated_name_email_and_salary(
         )
     summary = run_etl(settings)
     assert summary.status == "published", summary
-    rows = _query(
-        settings,
+    rows = query(
+        settings.snapshot_path,
         "select version, valid_from, valid_to, full_name, email, annual_salary "
         "from employee_history",
     )

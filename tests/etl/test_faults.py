@@ -30,6 +30,7 @@ from etl.sqlrunner import discover
 from etl.store import attach_read_only, loaded_file_ids
 from skillboard.settings import SQL_DIR, Settings
 from tests.conftest import run_cli, workday_row
+from tests.etl.snapshots import active_headcount
 
 Writer = Callable[[Path, Sequence[str]], Path]
 
@@ -84,23 +85,13 @@ def _first_run(settings: Settings, write_roster: Writer) -> None:
     write_roster(settings.inbox / "roster_2026-06-30.csv", _roster())
     write_roster(settings.inbox / "roster_2026-09-30.csv", _roster(E5))
     assert run_etl(settings).status == "published"
-    assert _headcount(settings) == RUN1_HEADCOUNT
+    assert active_headcount(settings) == RUN1_HEADCOUNT
 
 
 def _three_new_files(settings: Settings, write_roster: Writer) -> None:
     write_roster(settings.inbox / "roster_2026-10-31.csv", _roster(E5, E6))
     write_roster(settings.inbox / "roster_2026-11-30.csv", _roster(E5, E6, E7))
     write_roster(settings.inbox / "roster_2026-12-31.csv", _roster(E5, E6, E7, E8))
-
-
-def _headcount(settings: Settings) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
-    try:
-        return con.execute(
-            "select department, count(*) from employees where active group by 1 order by 1"
-        ).fetchall()
-    finally:
-        con.close()
 
 
 def _published_run(settings: Settings) -> int:
@@ -179,7 +170,7 @@ def test_run_killed_at_any_point_leaves_previous_snapshot_and_a_whole_store(
     killed = _cli_run(settings, fault)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert _published_run(settings) == 1
-    assert _headcount(settings) == RUN1_HEADCOUNT
+    assert active_headcount(settings) == RUN1_HEADCOUNT
     assert _store_files_whole(settings) == files_after_kill
     dead_pid = _lock_pid(settings)
     with pytest.raises(ProcessLookupError):
@@ -189,7 +180,7 @@ def test_run_killed_at_any_point_leaves_previous_snapshot_and_a_whole_store(
         summary = run_etl(settings)
     assert summary.status == "published"
     assert f"cleared a stale ETL lock left by pid {dead_pid}" in caplog.text
-    assert _headcount(settings) == FINAL_HEADCOUNT
+    assert active_headcount(settings) == FINAL_HEADCOUNT
     assert _store_files_whole(settings) == 5
     # Whatever the kill left half-staged or half-moved, run 3 pruned: one folder per file.
     assert _segment_folders(settings) == [f"file_id={i}" for i in _loaded_ids(settings)]
@@ -219,7 +210,7 @@ def test_run_killed_after_rename_has_published_and_next_run_agrees(
     killed = _cli_run(settings, "after_rename:1")
     assert killed.returncode == -signal.SIGKILL
     assert _published_run(settings) == 2
-    assert _headcount(settings) == FINAL_HEADCOUNT
+    assert active_headcount(settings) == FINAL_HEADCOUNT
 
     summary = run_etl(settings)
     assert summary.status == "published" and summary.rebuilt is False
@@ -257,11 +248,11 @@ def test_disk_full_while_building_keeps_old_snapshot(
     assert proc.returncode == 2
     assert "disk full while building the snapshot" in proc.stderr
     assert settings.snapshot_path.stat().st_ino == inode
-    assert _headcount(settings) == RUN1_HEADCOUNT
+    assert active_headcount(settings) == RUN1_HEADCOUNT
     assert list(settings.warehouse.glob(".*.tmp.duckdb*")) == []
 
     assert run_etl(settings, force_rebuild=True).status == "published"
-    assert _headcount(settings) == RUN1_HEADCOUNT
+    assert active_headcount(settings) == RUN1_HEADCOUNT
 
 
 def test_disk_full_while_loading_names_the_file_and_loads_nothing_of_it(
@@ -281,7 +272,7 @@ def test_disk_full_while_loading_names_the_file_and_loads_nothing_of_it(
     proc = _cli_run(settings, None, _limit_file_size(limit))
     assert proc.returncode == 2
     assert "disk full while loading the inbox: roster_2026-10-31.csv" in proc.stderr
-    assert _headcount(settings) == RUN1_HEADCOUNT
+    assert active_headcount(settings) == RUN1_HEADCOUNT
     assert _store_files_whole(settings) == 2
 
     summary = run_etl(settings)
@@ -290,7 +281,7 @@ def test_disk_full_while_loading_names_the_file_and_loads_nothing_of_it(
     # The limit was below what the file's rows take, so the first run had to fail on them.
     written = segments_root(settings.store_path).rglob("*.parquet")
     assert max(p.stat().st_size for p in written) > limit
-    assert dict(_headcount(settings))["Ops"] == 40_000
+    assert dict(active_headcount(settings))["Ops"] == 40_000
 
 
 def test_fault_spec_parses_points_counts_and_actions() -> None:

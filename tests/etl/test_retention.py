@@ -19,46 +19,13 @@ from etl.segments import segments_root
 from etl.store import attach_read_only
 from skillboard.settings import Settings
 from tests.conftest import REPO_ROOT, workday_row
+from tests.etl.snapshots import active_headcount, query, write_two_rosters
 
 Writer = Callable[[Path, Sequence[str]], Path]
 # The run log and the build record differ by nature; everything else must not.
 RUN_TABLES = {"snapshot_info", "etl_runs", "stg_etl_runs"}
-
-
-def _two_rosters(settings: Settings, write_roster: Writer) -> None:
-    write_roster(
-        settings.inbox / "roster_2026-06-30.csv",
-        [
-            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        ],
-    )
-    write_roster(
-        settings.inbox / "roster_2026-09-30.csv",
-        [
-            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-            workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
-            workday_row("E9", "Ike Qu", "Sales", "31/04/2015", manager="E3"),
-        ],
-    )
-
-
-def _query(path: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def _headcount(settings: Settings) -> list[tuple[object, ...]]:
-    return _query(
-        settings.snapshot_path,
-        "select department, count(*) from employees where active group by 1 order by 1",
-    )
+E9_BAD_HIRE_DATE = workday_row("E9", "Ike Qu", "Sales", "31/04/2015", manager="E3")
+"""A second-roster line whose hire date does not exist: quarantined."""
 
 
 def _public_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -126,13 +93,13 @@ def test_file_removed_from_the_inbox_keeps_its_rows(
     rows. Active as of 2026-09-30 stays Eng 2 (E1, E2), Sales 2 (E3, E5), and `files` still
     lists it as current (not superseded)."""
     settings = settings_for()
-    _two_rosters(settings, write_roster)
+    write_two_rosters(settings, write_roster, extra=[E9_BAD_HIRE_DATE])
     run_etl(settings)
     (settings.inbox / "roster_2026-09-30.csv").unlink()
     summary = run_etl(settings)
     assert [f.path for f in summary.files] == ["roster_2026-06-30.csv"]
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 2)]
-    assert _query(settings.snapshot_path, "select path, superseded from files order by 1") == [
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 2)]
+    assert query(settings.snapshot_path, "select path, superseded from files order by 1") == [
         ("roster_2026-06-30.csv", False),
         ("roster_2026-09-30.csv", False),
     ]
@@ -147,16 +114,16 @@ def test_forget_removes_one_files_rows_and_quarantine_then_republishes(
     the snapshot is rebuilt from roster_2026-06-30.csv alone: Eng 2 (E1, E2), Sales 1 (E3),
     and the quarantine is empty."""
     settings = settings_for()
-    _two_rosters(settings, write_roster)
+    write_two_rosters(settings, write_roster, extra=[E9_BAD_HIRE_DATE])
     first = run_etl(settings)
     assert [f.rows_quarantined for f in first.files] == [0, 1]
     (settings.inbox / "roster_2026-09-30.csv").unlink()
 
     summary = forget_file(settings, "roster_2026-09-30.csv")
     assert summary.status == "published"
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 1)]
-    assert _query(settings.snapshot_path, "select count(*) from quarantine") == [(0,)]
-    assert _query(settings.store_path, "select path from files") == [("roster_2026-06-30.csv",)]
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 1)]
+    assert query(settings.snapshot_path, "select count(*) from quarantine") == [(0,)]
+    assert query(settings.store_path, "select path from files") == [("roster_2026-06-30.csv",)]
     con = duckdb.connect()
     try:
         attach_read_only(con, settings.store_path)
@@ -176,7 +143,7 @@ def test_forget_refuses_a_file_still_in_the_inbox(
     """Forgetting a file the next run would load again is refused with what to do; the CLI
     exits 1 with that reason."""
     settings = settings_for()
-    _two_rosters(settings, write_roster)
+    write_two_rosters(settings, write_roster, extra=[E9_BAD_HIRE_DATE])
     run_etl(settings)
     with pytest.raises(StillInInbox, match="move it out first"):
         forget_file(settings, "roster_2026-09-30.csv")
@@ -210,7 +177,7 @@ def test_forget_of_an_unknown_file_fails_with_a_suggestion(
     """`etl forget --file roster_2026-09-31.csv` (a typo): exit 2, the reason and the closest
     known names on stderr; the published snapshot is unchanged (Eng 2, Sales 2)."""
     settings = settings_for()
-    _two_rosters(settings, write_roster)
+    write_two_rosters(settings, write_roster, extra=[E9_BAD_HIRE_DATE])
     run_etl(settings)
     proc = subprocess.run(
         [
@@ -234,7 +201,7 @@ def test_forget_of_an_unknown_file_fails_with_a_suggestion(
     assert proc.returncode == 2
     assert "no file 'roster_2026-09-31.csv' in the store (did you mean" in proc.stderr
     assert "roster_2026-09-30.csv" in proc.stderr
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 2)]
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 2)]
 
 
 def test_cli_rebuild_prints_one_json_summary(
@@ -243,7 +210,7 @@ def test_cli_rebuild_prints_one_json_summary(
 ) -> None:
     """`etl rebuild --json` after one run: exit 0, status published, no files read, run 2."""
     settings = settings_for()
-    _two_rosters(settings, write_roster)
+    write_two_rosters(settings, write_roster, extra=[E9_BAD_HIRE_DATE])
     run_etl(settings)
     proc = subprocess.run(
         [

@@ -19,38 +19,9 @@ from etl.lock import EtlLock, LockHeld
 from etl.run import run_etl
 from skillboard.settings import Settings
 from tests.conftest import REPO_ROOT, run_cli, workday_row
+from tests.etl.snapshots import active_headcount, write_two_rosters
 
 Writer = Callable[[Path, Sequence[str]], Path]
-
-
-def _headcount(settings: Settings) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(settings.snapshot_path), read_only=True)
-    try:
-        return con.execute(
-            "select department, count(*) from employees where active group by 1 order by 1"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def _two_snapshots(settings: Settings, write_roster: Writer) -> None:
-    write_roster(
-        settings.inbox / "roster_2026-06-30.csv",
-        [
-            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-        ],
-    )
-    write_roster(
-        settings.inbox / "roster_2026-09-30.csv",
-        [
-            workday_row("E1", "Ann Lee", "Eng", "2020-01-15"),
-            workday_row("E2", "Bob Ray", "Eng", "2021-02-01", manager="E1"),
-            workday_row("E3", "Cy Dao", "Sales", "2022-03-01", manager="E1"),
-            workday_row("E5", "Eve Moe", "Sales", "2026-08-01", manager="E3"),
-        ],
-    )
 
 
 def test_second_run_over_same_inbox_loads_nothing_and_publishes_same_figures(
@@ -63,14 +34,14 @@ def test_second_run_over_same_inbox_loads_nothing_and_publishes_same_figures(
     its hash is already in the store.
     """
     settings = settings_for()
-    _two_snapshots(settings, write_roster)
+    write_two_rosters(settings, write_roster)
     first = run_etl(settings)
     assert first.status == "published"
     assert [(f.status, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in first.files] == [
         ("loaded", 3, 3, 0),
         ("loaded", 4, 4, 0),
     ]
-    before = _headcount(settings)
+    before = active_headcount(settings)
     assert before == [("Eng", 2), ("Sales", 2)]
     inode = settings.snapshot_path.stat().st_ino
 
@@ -80,7 +51,7 @@ def test_second_run_over_same_inbox_loads_nothing_and_publishes_same_figures(
     assert sum(f.rows_read for f in second.files) == 0
     assert second.rebuilt is False
     assert settings.snapshot_path.stat().st_ino == inode
-    assert _headcount(settings) == before
+    assert active_headcount(settings) == before
 
     os.utime(settings.inbox / "roster_2026-06-30.csv")
     third = run_etl(settings)
@@ -93,7 +64,7 @@ def test_changed_file_supersedes_its_earlier_version(
     """Re-exporting roster_2026-09-30.csv without E5 replaces the old rows of that path:
     Sales drops from 2 to 1 active (E3 only); the old version stays in `files` as superseded."""
     settings = settings_for()
-    _two_snapshots(settings, write_roster)
+    write_two_rosters(settings, write_roster)
     run_etl(settings)
     write_roster(
         settings.inbox / "roster_2026-09-30.csv",
@@ -105,7 +76,7 @@ def test_changed_file_supersedes_its_earlier_version(
     )
     summary = run_etl(settings)
     assert [f.status for f in summary.files] == ["unchanged", "loaded"]
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 1)]
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 1)]
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:
         rows = con.execute("select path, superseded from files order by file_id").fetchall()
@@ -185,7 +156,7 @@ def test_run_killed_before_publish_leaves_old_snapshot_and_next_run_recovers(
     the lock file still names the dead pid. Run 3 clears the stale lock, marks run 2 failed,
     removes the leftover temporary file and publishes the new figures (Sales 3 with E6)."""
     settings = settings_for()
-    _two_snapshots(settings, write_roster)
+    write_two_rosters(settings, write_roster)
     assert run_etl(settings).status == "published"
     write_roster(
         settings.inbox / "roster_2026-10-31.csv",
@@ -220,7 +191,7 @@ def test_run_killed_before_publish_leaves_old_snapshot_and_next_run_recovers(
 
     leftover = Path(marker.read_text())
     assert leftover.exists()
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 2)]
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 2)]
     assert f'"pid": {victim.pid}' in settings.lock_path.read_text()
 
     lock = EtlLock(settings.lock_path)
@@ -231,7 +202,7 @@ def test_run_killed_before_publish_leaves_old_snapshot_and_next_run_recovers(
     summary = run_etl(settings)
     assert summary.status == "published"
     assert not leftover.exists()
-    assert _headcount(settings) == [("Eng", 2), ("Sales", 3)]
+    assert active_headcount(settings) == [("Eng", 2), ("Sales", 3)]
     con = duckdb.connect(str(settings.snapshot_path), read_only=True)
     try:
         statuses = con.execute("select run_id, status from etl_runs order by run_id").fetchall()
@@ -246,7 +217,7 @@ def test_cli_json_summary_counts_add_up(
     """`etl run --json` prints exactly one JSON object: run_id, status, snapshot, files[] with
     rows_read = rows_loaded + rows_quarantined per file. Two files of 3 and 4 good rows."""
     settings = settings_for()
-    _two_snapshots(settings, write_roster)
+    write_two_rosters(settings, write_roster)
     proc = subprocess.run(
         [
             sys.executable,
