@@ -28,7 +28,6 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -37,8 +36,7 @@ from typing import Any
 
 import duckdb
 
-from tests.e2e.conftest import CHROMIUM_ARGS
-from tests.e2e.test_zero_downtime import _free_port
+from tests.e2e.conftest import CHROMIUM_ARGS, free_port, serve_command
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/coverage", "/roi", "/retention", "/data")
@@ -311,26 +309,12 @@ class ServedApp:
     """``skillboard serve --prod --workers N`` on a free 127.0.0.1 port, open demo mode."""
 
     def __init__(self, warehouse: Path, workers: int = 1) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._home = tempfile.mkdtemp(prefix="skillboard-bench-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLBOARD_")}
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "skillboard.cli",
-                "serve",
-                "--prod",
-                "--workers",
-                str(workers),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--warehouse",
-                str(warehouse.resolve()),
-            ],
+            serve_command(warehouse.resolve(), self.port, workers),
             cwd=self._home,  # no skillboard.toml here: no users file, the open demo
             env={**env, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.DEVNULL,

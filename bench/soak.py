@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.conftest import free_port  # noqa: E402
 from tests.e2e.test_zero_downtime import (  # noqa: E402
     Client,
-    _free_port,
     add_hire,
     headcount_callback,
 )
@@ -52,7 +52,7 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     common = ["--inbox", str(inbox), "--warehouse", str(warehouse)]
     server = subprocess.Popen(
         [

@@ -7,9 +7,11 @@ import logging
 import os
 import shutil
 import socket
+import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,34 +52,65 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return warehouse
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1, for a server started in another process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def serve_command(warehouse: Path, port: int, workers: int) -> list[str]:
+    """``skillboard serve --prod`` (gunicorn) for ``warehouse`` on 127.0.0.1:``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "skillboard.cli",
+        "serve",
+        "--prod",
+        "--workers",
+        str(workers),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--warehouse",
+        str(warehouse),
+    ]
+
+
+@contextmanager
+def threaded_server(app: Any) -> Iterator[str]:
+    """A Dash app on Werkzeug's threaded server at a free loopback port, in a background
+    thread of this process, until the block ends; gives its URL."""
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+
+
 @dataclass
 class Server:
     """The running app."""
 
     url: str
     app: Any
-    thread: threading.Thread
-    stop: Any = field(repr=False)
 
 
 @pytest.fixture(scope="session")
 def server(real_warehouse: Path) -> Iterator[Server]:
     """The real app (create_app) on Werkzeug's threaded server, on a free port."""
-    from werkzeug.serving import make_server
-
     from dashboard.app import create_app
     from skillboard.settings import load_settings
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app(load_settings(warehouse=real_warehouse))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = make_server("127.0.0.1", port, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{port}", app, thread, httpd.shutdown)
-    httpd.shutdown()
+    with threaded_server(app) as url:
+        yield Server(url, app)
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,6 @@ manager of the Engineering department.
 
 from __future__ import annotations
 
-import logging
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ import pytest
 from dashboard import access, ids
 from dashboard.snapshot import Snapshot
 from tests.dashboard.access_helpers import SECRET, secured_app
+from tests.e2e.conftest import threaded_server
 
 pytestmark = pytest.mark.e2e
 
@@ -63,8 +61,6 @@ def other_departments(real_warehouse: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def secured_server(real_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     from dashboard.users import add_user
 
     users = tmp_path_factory.mktemp("users") / "users.toml"
@@ -72,15 +68,8 @@ def secured_server(real_warehouse: Path, tmp_path_factory: pytest.TempPathFactor
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(access.SECRET_ENV, SECRET)
         app = secured_app(real_warehouse, users, audit_log=users.parent / "audit.jsonl")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = make_server("127.0.0.1", port, app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.shutdown()
+    with threaded_server(app) as url:
+        yield url
 
 
 def test_anonymous_browser_sees_only_the_login_page(strict_page: Any, secured_server: str) -> None:

@@ -23,9 +23,7 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e.conftest import free_port, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -138,13 +138,6 @@ def installation(tmp_path: Path) -> dict[str, Path]:
     return {"inbox": inbox, "warehouse": warehouse, "config": config, "root": tmp_path}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @dataclass
 class Served:
     """The gunicorn master we started."""
@@ -164,27 +157,13 @@ class Served:
 @pytest.fixture
 def served(installation: dict[str, Path]) -> Iterator[Served]:
     """``skillboard serve --prod --workers 3`` on a free loopback port, until the test ends."""
-    port = _free_port()
+    port = free_port()
     log = installation["root"] / "gunicorn.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLBOARD_", "GUNICORN_"))}
     env["SKILLBOARD_CONFIG"] = str(installation["config"])
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "skillboard.cli",
-                "serve",
-                "--prod",
-                "--workers",
-                str(WORKERS),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--warehouse",
-                str(installation["warehouse"]),
-            ],
+            serve_command(installation["warehouse"], port, WORKERS),
             cwd=ROOT,
             env=env,
             stdout=sink,
