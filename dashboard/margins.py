@@ -49,6 +49,11 @@ UPRIGHT_WIDTH_PX = 440
 """Category labels that together are wider than this are slanted: about the plot width of a
 half-width chart on a 1280-pixel screen (measured 455-517 px)."""
 
+MAX_MARGIN_PX = 400
+"""The most a side is given here. A longer label (over 55 characters on the left) is left to
+automargin, which also keeps some plot area however narrow the window: a margin set here is
+drawn as given, and one wider than the chart would leave no plot at all."""
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
@@ -69,6 +74,7 @@ def fit_margins(fig: go.Figure) -> go.Figure:
     margin = layout.margin
     for side, pixels in need.items():
         current = getattr(margin, side) or 0
+        pixels = min(pixels, MAX_MARGIN_PX)
         if pixels > current:
             setattr(margin, side, math.ceil(pixels))
     return fig

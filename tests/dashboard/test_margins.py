@@ -111,3 +111,13 @@ def test_margins_are_never_narrowed_and_hidden_axes_take_none() -> None:
     assert fit_margins(fig).layout.margin.l == 300
     empty = figures.empty_figure()
     assert (empty.layout.margin.l, empty.layout.margin.b) == (10, 10)
+
+
+def test_a_very_long_label_is_left_to_plotly_beyond_400_px() -> None:
+    """A 100-character category needs 100 × 7 + 14 = 714 px on the left, more than a half-width
+    chart is wide: 400 px are given and plotly's automargin, which keeps some plot area, does
+    the rest. A 50-character one (364 px) gets its estimate."""
+    long_fig = go.Figure(go.Bar(y=["x" * 100], x=[1], orientation="h"))
+    assert fit_margins(long_fig).layout.margin.l == 400
+    fits = go.Figure(go.Bar(y=["x" * 50], x=[1], orientation="h"))
+    assert fit_margins(fits).layout.margin.l == 364
