@@ -18,6 +18,7 @@ bare frame and the same callbacks fill it in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -284,40 +285,44 @@ def filter_state(search: str | None, *, reset: bool) -> tuple[Any, ...]:
         dates = data.as_of_dates(db)
     except NoSnapshot:
         options, dates = {}, []
-    option_lists = [
-        [{"label": o.label, "value": o.value} for o in options.get(field, [])]
-        for field, _, _ in FILTER_FIELDS
-    ]
     # A link may name teams outside the person's scope (or gone from the data): the dropdowns
     # keep only values they offer. The data layer ignores the others anyway.
-    offered = {field: {o.value for o in options.get(field, [])} for field, _, _ in FILTER_FIELDS}
-    values = [
-        [v for v in getattr(chosen, field) if v in offered[field]] for field, _, _ in FILTER_FIELDS
+    kept = _offered_only(chosen, options)
+    values = [list(getattr(kept, field)) for field, _, _ in FILTER_FIELDS]
+    option_lists = [
+        shown_teams(options.get(field, []), list(kept.team), "")
+        if field == "team"
+        else _dropdown(options.get(field, []))
+        for field, _, _ in FILTER_FIELDS
     ]
-    team = [field for field, _, _ in FILTER_FIELDS].index("team")
-    option_lists[team] = shown_teams(option_lists[team], values[team], "")
     as_of_options = [{"label": d.isoformat(), "value": d.isoformat()} for d in dates]
     as_of = chosen.as_of.isoformat() if chosen.as_of else None
     return (*option_lists, *values, as_of_options, as_of)
 
 
 def shown_teams(
-    options: list[dict[str, str]], chosen: list[str], search: str
+    options: Sequence[data.Option], chosen: list[str], search: str
 ) -> list[dict[str, str]]:
     """The team options sent to the browser: the chosen ones, then those whose label contains
     ``search``, at most TEAM_OPTIONS_SHOWN. Every manager's org is a team (6,000 at 50,000
     employees, 63,000 at 500,000): sending them all made the browser spend seconds building the
-    dropdown before the first chart could load (docs/benchmarks.md). Typing searches them all."""
+    dropdown before the first chart could load (docs/benchmarks.md). Typing searches them all.
+    Only the options sent are turned into the dropdown's dicts."""
     if len(options) <= TEAM_OPTIONS_SHOWN:
-        return options
+        return _dropdown(options)
+    wanted = set(chosen)
     needle = search.strip().lower()
-    picked = [o for o in options if o["value"] in chosen]
-    matches = (o for o in options if needle in o["label"].lower() and o["value"] not in chosen)
+    picked = [o for o in options if o.value in wanted]
+    matches = (o for o in options if needle in o.label.lower() and o.value not in wanted)
     for option in matches:
         if len(picked) >= TEAM_OPTIONS_SHOWN:
             break
         picked.append(option)
-    return picked
+    return _dropdown(picked)
+
+
+def _dropdown(options: Iterable[data.Option]) -> list[dict[str, str]]:
+    return [{"label": o.label, "value": o.value} for o in options]
 
 
 def team_search(search: str | None, chosen: list[str] | None) -> list[dict[str, str]]:
@@ -328,8 +333,7 @@ def team_search(search: str | None, chosen: list[str] | None) -> list[dict[str, 
         options = data.filter_options(current_snapshot(), data.current_scope()).get("team", [])
     except NoSnapshot:
         options = []
-    every = [{"label": o.label, "value": o.value} for o in options]
-    return shown_teams(every, list(chosen or []), search)
+    return shown_teams(options, list(chosen or []), search)
 
 
 def store_filters(*values: Any) -> tuple[dict[str, Any], str]:
@@ -349,10 +353,17 @@ def in_scope(chosen: filters.Filters) -> filters.Filters:
         options = data.filter_options(current_snapshot(), data.current_scope())
     except NoSnapshot:
         return chosen
+    return _offered_only(chosen, options)
+
+
+def _offered_only(
+    chosen: filters.Filters, options: dict[str, list[data.Option]]
+) -> filters.Filters:
+    """``chosen`` without the values ``options`` does not offer (one set per field: at 500,000
+    employees the team filter offers 63,000 teams)."""
+    offered = {field: {o.value for o in options.get(field, [])} for field, _, _ in FILTER_FIELDS}
     kept = {
-        field: tuple(
-            v for v in getattr(chosen, field) if v in {o.value for o in options.get(field, [])}
-        )
+        field: tuple(v for v in getattr(chosen, field) if v in offered[field])
         for field, _, _ in FILTER_FIELDS
     }
     return filters.Filters(**kept, as_of=chosen.as_of)

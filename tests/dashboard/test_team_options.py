@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from dashboard import shell
+from dashboard.data import Option
 
 
-def _teams(count: int) -> list[dict[str, str]]:
-    return [{"label": f"Manager {i:05d} (org)", "value": f"M{i}"} for i in range(count)]
+def _teams(count: int) -> list[Option]:
+    return [Option(f"M{i}", f"Manager {i:05d} (org)") for i in range(count)]
 
 
 def test_small_team_lists_are_sent_whole() -> None:
-    """3 teams <= 200: all three, in their order, whatever the search says."""
-    teams = _teams(3)
-    assert shell.shown_teams(teams, [], "nobody") == teams
+    """3 teams <= 200: all three, in their order, whatever the search says, as the dropdown's
+    label / value pairs."""
+    assert shell.shown_teams(_teams(3), [], "nobody") == [
+        {"label": "Manager 00000 (org)", "value": "M0"},
+        {"label": "Manager 00001 (org)", "value": "M1"},
+        {"label": "Manager 00002 (org)", "value": "M2"},
+    ]
 
 
 def test_large_team_lists_are_cut_to_the_limit_with_chosen_teams_first() -> None:
