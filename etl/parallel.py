@@ -47,7 +47,8 @@ MAX_WORKERS = 4
 AHEAD_PER_WORKER = 4
 """Files queued or parsed ahead of the writer, per worker. Results are small (counts and the
 quarantine: the rows are on disk), so a worker can run well ahead of one slow file (an XLSX
-roster takes 2 s at 50,000 employees, 13 s at 500,000); the bound keeps the quarantines of bad files waiting in memory few."""
+roster takes 2 s at 50,000 employees, 13 s at 500,000); the bound keeps the quarantines of bad
+files waiting in memory few."""
 
 _worker_context: LoadContext | None = None
 _worker_known: frozenset[str] = frozenset()
