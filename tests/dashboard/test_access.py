@@ -197,6 +197,24 @@ def test_logins_are_rate_limited_per_user_and_address(client: FlaskClient) -> No
     assert login(client, "hanna").status_code == 302
 
 
+def test_two_workers_of_one_host_share_the_login_limit(
+    secured: dash.Dash, warehouse: Path, users_file: Path
+) -> None:
+    """Two apps over the same warehouse stand for two gunicorn workers. 3 failures through one
+    and 2 through the other make 5: the 6th try is refused by either, even with the right
+    password. With a count per worker each would still allow 2 or 3 more."""
+    other = secured_app(warehouse, users_file)
+    try:
+        first, second = secured.server.test_client(), other.server.test_client()
+        for client, failures in ((first, 3), (second, 2)):
+            for _ in range(failures):
+                assert login(client, "sam", "wrong password!").status_code == 401
+        assert login(first, "sam").status_code == 429
+        assert login(second, "sam").status_code == 429
+    finally:
+        other.server.extensions["skillboard.snapshot"].close()
+
+
 def test_logout_ends_the_session(client: FlaskClient, warehouse: Path) -> None:
     login(client, "sam")
     assert client.get("/logout").headers["Location"] == "/login"
