@@ -3,6 +3,7 @@ rows with reasons, unmatched badge awards by identity type, and the snapshot's a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import dash
@@ -26,15 +27,9 @@ def layout(**query: Any) -> Component:
     if not components.snapshot_ready():
         return components.no_data_alert()
     store = shell.first_store(query)
-    first = {
-        ids.DATA_RUNS: runs,
-        ids.DATA_FILES: files,
-        ids.DATA_QUARANTINE: quarantine,
-        ids.DATA_UNMATCHED: unmatched,
-    }
 
-    def grid(grid_id: str, csv: str, height: int = 300) -> dag.AgGrid:
-        drawn = components.first_view(first[grid_id], store)
+    def grid(grid_id: str, rows: Callable[..., Grid], csv: str, height: int = 300) -> dag.AgGrid:
+        drawn = components.first_view(rows, store)
         return components.data_grid(grid_id, height=height, csv_name=csv, grid=drawn)
 
     chart = components.chart_card(
@@ -52,7 +47,7 @@ def layout(**query: Any) -> Component:
             [
                 html.H2("Data quality", className="page-title mb-1"),
                 summary,
-                _card("ETL runs", grid(ids.DATA_RUNS, "etl_runs.csv", 260)),
+                _card("ETL runs", grid(ids.DATA_RUNS, runs, "etl_runs.csv", 260)),
                 dbc.Alert(
                     "Inbox files, quarantined rows and unmatched awards are shown to admin "
                     "and hr only: they hold raw values from every department.",
@@ -67,7 +62,7 @@ def layout(**query: Any) -> Component:
     # in the page). Four grids drawn at once made this the slowest page to open.
     lists = dcc.Tabs(
         [
-            _tab("ETL runs", LIST_RUNS, grid(ids.DATA_RUNS, "etl_runs.csv")),
+            _tab("ETL runs", LIST_RUNS, grid(ids.DATA_RUNS, runs, "etl_runs.csv")),
             _tab(
                 "Inbox files",
                 LIST_FILES,
@@ -76,7 +71,7 @@ def layout(**query: Any) -> Component:
                         "Every file seen: loader, status, counts and the reason for a rejection",
                         className="text-muted small mb-2",
                     ),
-                    grid(ids.DATA_FILES, "files.csv"),
+                    grid(ids.DATA_FILES, files, "files.csv"),
                 ],
             ),
             _tab(
@@ -87,13 +82,13 @@ def layout(**query: Any) -> Component:
                         "Rows set aside with the reason, the file and the row number",
                         className="text-muted small mb-2",
                     ),
-                    grid(ids.DATA_QUARANTINE, "quarantine.csv"),
+                    grid(ids.DATA_QUARANTINE, quarantine, "quarantine.csv"),
                 ],
             ),
             _tab(
                 "Unmatched badge awards",
                 LIST_UNMATCHED,
-                [grid(ids.DATA_UNMATCHED, "unmatched.csv", 360), _unmatched_footer()],
+                [grid(ids.DATA_UNMATCHED, unmatched, "unmatched.csv", 360), _unmatched_footer()],
             ),
         ],
         id=ids.DATA_LISTS,
